@@ -1,0 +1,56 @@
+# The README's two commands are `make run` and `make test`; everything else is for developers.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# The embedded default (SQLite, tasks in-process) with development settings.
+DEV := DEBUG=1
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: install run demo test lint format worker beat messages bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(DEV) $(MANAGE) migrate --noinput
+	$(DEV) $(MANAGE) seed_demo
+	$(DEV) $(MANAGE) run_nightly
+
+run: demo
+	@echo "Serving http://127.0.0.1:8000 — log in with one of the demo logins above."
+	$(DEV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV) $(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install
+	$(BIN)/celery -A crm worker --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A crm beat --loglevel INFO
+
+# Needs gettext (apt-get install gettext). The compiled .mo files are committed, and a test
+# checks they match the .po files, so nobody else needs gettext to run the app.
+messages: install
+	cd $(CURDIR) && $(DEV) $(BIN)/django-admin makemessages --settings crm.settings \
+		--locale ja --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' \
+		--ignore 'static/*' --ignore 'tests/*'
+	$(DEV) $(BIN)/django-admin compilemessages --settings crm.settings --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-*

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("home/rep/", views.home_rep, name="home_rep"),
+    path("home/manager/", views.home_manager, name="home_manager"),
+    path("home/cs/", views.home_cs, name="home_cs"),
+    path("home/admin/", views.home_admin, name="home_admin"),
+    path("users/", include("crm.users.urls")),
+    path("admin/", admin.site.urls),
+]
