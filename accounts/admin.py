@@ -1,0 +1,116 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import models
+
+
+class ContactInline(admin.TabularInline):
+    model = models.Contact
+    extra = 0
+    fields = [
+        "name",
+        "name_kana",
+        "title",
+        "department",
+        "email",
+        "is_decision_maker",
+        "is_primary",
+    ]
+
+
+@admin.register(models.Account)
+class AccountAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "name_kana", "industry", "growth_stage", "owner", "cs_owner"]
+    list_filter = ["industry", "growth_stage", "region", "do_not_contact"]
+    search_fields = ["name", "name_kana", "corporate_number", "external_id"]
+    list_select_related = ["owner", "cs_owner"]
+    autocomplete_fields = ["owner", "cs_owner"]
+    inlines = [ContactInline]
+
+
+@admin.register(models.AccountAssignment)
+class AccountAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["account", "user", "source", "source_id", "created_at"]
+    list_filter = ["source"]
+    list_select_related = ["account", "user"]
+    raw_id_fields = ["account", "user"]
+
+
+@admin.register(models.Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "account", "title", "department", "is_decision_maker", "is_primary"]
+    search_fields = ["name", "name_kana", "email", "account__name"]
+    list_select_related = ["account"]
+    raw_id_fields = ["account"]
+
+
+@admin.register(models.BuyingMotive)
+class BuyingMotiveAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en"]
+
+
+@admin.register(models.ProductFamily)
+class ProductFamilyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(models.Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "family", "tier_rank", "monthly_price", "is_active"]
+    list_filter = ["kind", "family", "is_active"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["complements", "motives"]
+
+
+@admin.register(models.Subscription)
+class SubscriptionAdmin(SimpleHistoryAdmin):
+    list_display = ["account", "product", "quantity", "monthly_amount", "status", "renewal_on"]
+    list_filter = ["status", "billing_model", "product"]
+    search_fields = ["account__name", "external_id"]
+    list_select_related = ["account", "product"]
+    raw_id_fields = ["account"]
+
+
+@admin.register(models.UsageRecord)
+class UsageRecordAdmin(admin.ModelAdmin):
+    list_display = ["subscription", "date", "quantity"]
+    list_select_related = ["subscription__account", "subscription__product"]
+    raw_id_fields = ["account", "subscription"]
+    date_hierarchy = "date"
+
+
+class OrderLineInline(admin.TabularInline):
+    model = models.OrderLine
+    extra = 0
+
+
+@admin.register(models.Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["account", "ordered_on", "total", "external_id"]
+    list_select_related = ["account"]
+    raw_id_fields = ["account"]
+    inlines = [OrderLineInline]
+    date_hierarchy = "ordered_on"
+
+
+@admin.register(models.NPSResponse)
+class NPSResponseAdmin(admin.ModelAdmin):
+    list_display = ["account", "score", "answered_on", "contact"]
+    list_filter = ["score"]
+    list_select_related = ["account", "contact"]
+    raw_id_fields = ["account", "contact"]
+
+
+@admin.register(models.Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["account", "kind", "occurred_on", "owner", "summary"]
+    list_filter = ["kind"]
+    list_select_related = ["account", "owner"]
+    raw_id_fields = ["account", "owner"]
+    date_hierarchy = "occurred_on"
+
+
+@admin.register(models.SuccessStory)
+class SuccessStoryAdmin(admin.ModelAdmin):
+    list_display = ["title", "industry", "product", "headline_metric"]
+    list_filter = ["industry"]

@@ -1,0 +1,507 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import GrowthStage, Industry, Month, Prefecture, RevenueBand, size_band
+from .nps import nps_category
+from .querysets import AccountQuerySet, AccountScopedQuerySet
+from .validators import validate_corporate_number, validate_kana
+
+
+class ExternalIdMixin(models.Model):
+    """An id from the customer's own systems, the key that makes re-imports update, not add."""
+
+    external_id = models.CharField(
+        _("external id"), max_length=64, unique=True, null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Account(ExternalIdMixin):
+    """A customer company."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_kana = models.CharField(
+        _("reading (kana)"), max_length=200, blank=True, validators=[validate_kana]
+    )
+    corporate_number = models.CharField(
+        _("corporate number"),
+        max_length=13,
+        blank=True,
+        validators=[validate_corporate_number],
+        help_text=_("The 13-digit number from the National Tax Agency (法人番号)."),
+    )
+    industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices)
+    employee_count = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    revenue_band = models.CharField(
+        _("annual revenue"), max_length=16, choices=RevenueBand.choices, blank=True
+    )
+    growth_stage = models.CharField(_("growth stage"), max_length=16, choices=GrowthStage.choices)
+    region = models.CharField(_("prefecture"), max_length=2, choices=Prefecture.choices, blank=True)
+    fiscal_closing_month = models.PositiveSmallIntegerField(
+        _("fiscal closing month"), choices=Month.choices, null=True, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner rep"),
+        on_delete=models.PROTECT,
+        related_name="owned_accounts",
+        null=True,
+        blank=True,
+    )
+    cs_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer success owner"),
+        on_delete=models.PROTECT,
+        related_name="cs_accounts",
+        null=True,
+        blank=True,
+    )
+    do_not_contact = models.BooleanField(_("do not contact"), default=False)
+    quiet_until = models.DateField(
+        _("quiet until"),
+        null=True,
+        blank=True,
+        help_text=_("No offers are made to this account before this date."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["name_kana", "name"]
+        indexes = [
+            models.Index(fields=["owner"]),
+            models.Index(fields=["cs_owner"]),
+            models.Index(fields=["industry", "growth_stage"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("accounts:detail", args=[self.pk])
+
+    @property
+    def size_band(self):
+        return size_band(self.employee_count)
+
+    def is_quiet(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.quiet_until is not None and on <= self.quiet_until
+
+
+class AccountAssignment(models.Model):
+    """A user's access to an account given by something else than ownership (a campaign)."""
+
+    class Source(models.TextChoices):
+        CAMPAIGN = "campaign", _("Campaign")
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("account")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_assignments",
+        verbose_name=_("user"),
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    source_id = models.PositiveBigIntegerField(_("source id"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account assignment")
+        verbose_name_plural = _("account assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "user", "source", "source_id"], name="account_assignment_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "account"])]
+
+    def __str__(self):
+        return f"{self.account} → {self.user}"
+
+
+class Contact(ExternalIdMixin):
+    """A person at a customer account."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("account")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    name_kana = models.CharField(
+        _("reading (kana)"), max_length=100, blank=True, validators=[validate_kana]
+    )
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    is_decision_maker = models.BooleanField(_("decision maker"), default=False)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    history = HistoricalRecords()
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_primary", "name_kana", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(is_primary=True), name="contact_one_primary"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BuyingMotive(models.Model):
+    """Why a customer buys (lead generation, retention, efficiency…): tags products and goals."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name (Japanese)"), max_length=64)
+    name_en = models.CharField(_("name (English)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("buying motive")
+        verbose_name_plural = _("buying motives")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_en if translation.get_language() == "en" else self.name
+
+
+class ProductFamily(models.Model):
+    """A product line whose plans are ranked tiers (Lite < Standard < Pro < Enterprise)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("product family")
+        verbose_name_plural = _("product families")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Product(models.Model):
+    """A priced plan of a product family, or an add-on that complements other products."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Plan")
+        ADD_ON = "add_on", _("Add-on")
+
+    code = models.SlugField(_("code"), max_length=48, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.PLAN)
+    family = models.ForeignKey(
+        ProductFamily,
+        on_delete=models.PROTECT,
+        related_name="products",
+        null=True,
+        blank=True,
+        verbose_name=_("family"),
+    )
+    tier_rank = models.PositiveSmallIntegerField(
+        _("tier rank"), null=True, blank=True, help_text=_("1 is the lowest tier of its family.")
+    )
+    monthly_price = models.PositiveIntegerField(_("monthly list price (¥)"))
+    included_usage = models.DecimalField(
+        _("included usage"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    usage_unit = models.CharField(_("usage unit"), max_length=32, blank=True)
+    overage_unit_price = models.DecimalField(
+        _("overage price per unit (¥)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    complements = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="complemented_by",
+        verbose_name=_("complements"),
+        help_text=_("For an add-on: the products it adds value to."),
+    )
+    motives = models.ManyToManyField(
+        BuyingMotive, blank=True, related_name="products", verbose_name=_("buying motives")
+    )
+    is_active = models.BooleanField(_("on sale"), default=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["family__name", "tier_rank", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "tier_rank"],
+                condition=Q(kind="plan"),
+                name="product_one_plan_per_tier",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="add_on") | Q(family__isnull=False, tier_rank__isnull=False),
+                name="product_plan_has_family_and_tier",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Subscription(ExternalIdMixin):
+    """What a customer uses now: a product or plan, its quantity and price, and its dates."""
+
+    class BillingModel(models.TextChoices):
+        FLAT = "flat", _("Flat")
+        USAGE_BASED = "usage", _("Usage-based")
+        PAY_AS_YOU_GO = "payg", _("Pay-as-you-go")
+
+    class Status(models.TextChoices):
+        TRIAL = "trial", _("Trial")
+        ACTIVE = "active", _("Active")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="subscriptions", verbose_name=_("account")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(_("seats / quantity"), default=1)
+    monthly_amount = models.PositiveIntegerField(_("monthly amount (¥)"))
+    billing_model = models.CharField(
+        _("billing model"), max_length=8, choices=BillingModel.choices, default=BillingModel.FLAT
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    started_on = models.DateField(_("start date"))
+    renewal_on = models.DateField(_("renewal date"), null=True, blank=True)
+    trial_ends_on = models.DateField(_("trial end"), null=True, blank=True)
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["account", "-started_on"]
+        indexes = [models.Index(fields=["status", "renewal_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(renewal_on__isnull=True) | Q(renewal_on__gte=models.F("started_on")),
+                name="subscription_renewal_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account} / {self.product}"
+
+
+class UsageRecord(models.Model):
+    """Measured consumption of one subscription on one day."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="usage_records", verbose_name=_("account")
+    )
+    subscription = models.ForeignKey(
+        Subscription,
+        on_delete=models.CASCADE,
+        related_name="usage_records",
+        verbose_name=_("subscription"),
+    )
+    date = models.DateField(_("date"))
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=2)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("usage record")
+        verbose_name_plural = _("usage records")
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "date"], name="usage_one_per_day")
+        ]
+        indexes = [models.Index(fields=["account", "date"])]
+
+    def __str__(self):
+        return f"{self.subscription} {self.date}: {self.quantity}"
+
+
+class Order(ExternalIdMixin):
+    """A purchase: its lines say what was bought together, its dates and totals give RFM."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="orders", verbose_name=_("account")
+    )
+    ordered_on = models.DateField(_("order date"))
+    total = models.PositiveIntegerField(_("total (¥)"), default=0)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-ordered_on"]
+        indexes = [models.Index(fields=["account", "ordered_on"])]
+
+    def __str__(self):
+        return f"{self.account} {self.ordered_on}"
+
+
+class OrderLine(models.Model):
+    """One product on an order."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    unit_price = models.PositiveIntegerField(_("unit price (¥)"))
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "product"], name="order_line_one_per_product")
+        ]
+
+    def __str__(self):
+        return f"{self.product} × {self.quantity}"
+
+    @property
+    def amount(self) -> int:
+        return self.quantity * self.unit_price
+
+
+class NPSResponse(ExternalIdMixin):
+    """One answer to "how likely are you to recommend us?" (0–10)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="nps_responses", verbose_name=_("account")
+    )
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nps_responses",
+        verbose_name=_("contact"),
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    answered_on = models.DateField(_("answered on"))
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("NPS answer")
+        verbose_name_plural = _("NPS answers")
+        ordering = ["-answered_on"]
+        indexes = [models.Index(fields=["account", "answered_on"])]
+        constraints = [models.CheckConstraint(condition=Q(score__lte=10), name="nps_score_0_to_10")]
+
+    def __str__(self):
+        return f"{self.account} {self.answered_on}: {self.score}"
+
+    @property
+    def category(self):
+        return nps_category(self.score)
+
+
+class Activity(models.Model):
+    """Something that happened with a customer, shown on the account's timeline.
+
+    Apps above accounts (hearings, QBRs, offers) record their events here too, so that the
+    loyalty score reads only this app's tables.
+    """
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("Call")
+        EMAIL = "email", _("Email")
+        MEETING = "meeting", _("Meeting")
+        VISIT = "visit", _("Visit")
+        SUPPORT_TICKET = "ticket", _("Support ticket")
+        COMPLAINT = "complaint", _("Complaint")
+        ESCALATION = "escalation", _("Escalation")
+        HEARING = "hearing", _("Hearing")
+        QBR = "qbr", _("QBR")
+        OFFER = "offer", _("Offer")
+
+    # Kinds that count as contacting the customer (for contact caps) and as engagement.
+    CONTACT_KINDS = (Kind.CALL, Kind.EMAIL, Kind.MEETING, Kind.VISIT, Kind.HEARING, Kind.QBR)
+    NEGATIVE_KINDS = (Kind.COMPLAINT, Kind.ESCALATION)
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="activities", verbose_name=_("account")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    occurred_on = models.DateField(_("date"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("owner"),
+    )
+    summary = models.CharField(_("summary"), max_length=200)
+    outcome = models.TextField(_("outcome"), blank=True)
+    resolved_on = models.DateField(
+        _("resolved on"),
+        null=True,
+        blank=True,
+        help_text=_("For complaints and escalations: when it was resolved."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-occurred_on", "-created_at"]
+        indexes = [models.Index(fields=["account", "occurred_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.summary}"
+
+
+class SuccessStory(models.Model):
+    """A customer's result with a product, shown as social proof to the same industry."""
+
+    industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices)
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="success_stories", verbose_name=_("product")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    headline_metric = models.CharField(
+        _("headline metric"), max_length=100, help_text=_("e.g. “Leads up 40% in 3 months”")
+    )
+
+    class Meta:
+        verbose_name = _("success story")
+        verbose_name_plural = _("success stories")
+        ordering = ["industry", "title"]
+
+    def __str__(self):
+        return self.title
