@@ -75,6 +75,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "crm.urls"
+
+# What the apps above accounts show on the account 360 page (see accounts/panels.py).
+ACCOUNT_PAGE_PANELS: list[str] = []
 WSGI_APPLICATION = "crm.wsgi.application"
 
 TEMPLATES = [
