@@ -61,6 +61,11 @@ def distinct(series: pd.Series) -> list:
     return [value for value in series.dropna().unique().tolist() if value not in ("", None)]
 
 
+def filled(series: pd.Series) -> pd.Series:
+    """Where a cell holds a value (neither missing nor blank text)."""
+    return series.notna() & (series != "")
+
+
 def map_keys(series: pd.Series, mapping: dict) -> pd.Series:
     """`series` mapped through `mapping`, None where missing (never a float NaN for an id)."""
     return pd.Series([mapping.get(v) for v in series], index=series.index, dtype=object)
@@ -148,7 +153,7 @@ class Loader:
         keys = distinct(self.frame[column])
         ids = self.lookup(Account.objects.visible_to(self.user), "external_id", keys, "pk")
         self.frame["account_id"] = map_keys(self.frame[column], ids)
-        missing = self.frame[column].notna() & self.frame["account_id"].isna()
+        missing = filled(self.frame[column]) & self.frame["account_id"].isna()
         self.errors.add_rows(
             self.frame, missing, column=column, code="unknown_account", value_from=column
         )
@@ -156,7 +161,7 @@ class Loader:
     def resolve_products(self, column: str = "product_code") -> None:
         ids = self.lookup(Product.objects.all(), "code", distinct(self.frame[column]), "pk")
         self.frame["product_id"] = map_keys(self.frame[column], ids)
-        missing = self.frame[column].notna() & self.frame["product_id"].isna()
+        missing = filled(self.frame[column]) & self.frame["product_id"].isna()
         self.errors.add_rows(
             self.frame, missing, column=column, code="unknown_product", value_from=column
         )
@@ -261,7 +266,7 @@ class AccountLoader(Loader):
         for column in columns:
             field = self.FIELDS[column]
             self.frame[field] = map_keys(self.frame[column], ids)
-            missing = self.frame[column].notna() & self.frame[field].isna()
+            missing = filled(self.frame[column]) & self.frame[field].isna()
             self.errors.add_rows(
                 self.frame, missing, column=column, code="unknown_user", value_from=column
             )
@@ -278,6 +283,10 @@ class AccountLoader(Loader):
 
         owner, cs_owner = final("owner_id", "owner_email"), final("cs_owner_id", "cs_owner_email")
         outside = ~owner.isin(members) & ~cs_owner.isin(members)
+        # A row whose email matched no one already has that error; this one would only repeat it.
+        for column in ("owner_email", "cs_owner_email"):
+            if column in self.present:
+                outside &= ~(filled(self.frame[column]) & self.frame[self.FIELDS[column]].isna())
         column = "owner_email" if "owner_email" in self.present else "external_id"
         self.errors.add_rows(self.frame, outside, column=column, code="owner_outside_teams")
 
@@ -419,7 +428,7 @@ class UsageLoader(Loader):
         column = self.frame["subscription_external_id"]
         self.frame["subscription_id"] = map_keys(column, {k: v[0] for k, v in found.items()})
         self.frame["account_id"] = map_keys(column, {k: v[1] for k, v in found.items()})
-        missing = column.notna() & self.frame["subscription_id"].isna()
+        missing = filled(column) & self.frame["subscription_id"].isna()
         self.errors.add_rows(
             self.frame,
             missing,
