@@ -495,7 +495,10 @@ class SuccessStory(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
     headline_metric = models.CharField(
-        _("headline metric"), max_length=100, help_text=_("e.g. “Leads up 40% in 3 months”")
+        _("headline metric"),
+        max_length=100,
+        # xgettext:no-python-format
+        help_text=_("e.g. “Leads up 40% in 3 months”"),
     )
 
     class Meta:
@@ -530,7 +533,7 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     created_count = models.PositiveIntegerField(_("added"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('file', models.FileField(upload_to='imports/%Y/%m/', verbose_name='file')),
                 ('file_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Importing'), ('succeeded', 'Imported'), ('failed', 'Not imported')], default='pending', max_length=10, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
+                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (percent)')),
                 ('row_count', models.PositiveIntegerField(default=0, verbose_name='rows')),
                 ('created_count', models.PositiveIntegerField(default=0, verbose_name='added')),
                 ('updated_count', models.PositiveIntegerField(default=0, verbose_name='updated')),
