@@ -16,6 +16,9 @@ FIRST_DATA_ROW = 2
 # them: the job keeps this many and counts the rest.
 MAX_STORED_ERRORS = 1_000
 
+# A cell quoted in a message is cut to this length (a bad cell may hold a whole paragraph).
+MAX_QUOTED_VALUE = 80
+
 MESSAGES = {
     # the file as a whole
     "unreadable": _("The file could not be read as CSV or Excel (.xlsx)."),
@@ -87,7 +90,14 @@ class RowError:
 def error_message(error: dict[str, Any]) -> str:
     """The message of a stored error (RowError.as_json()), in the active language."""
     message = str(MESSAGES[error["code"]])
-    return message % {"column": error.get("column"), **error.get("params", {})}
+    return message % _Params(column=error.get("column"), **error.get("params", {}))
+
+
+class _Params(dict):
+    """Message parameters; one a message names but an older job did not store reads "?"."""
+
+    def __missing__(self, key):
+        return "?"
 
 
 class ErrorList:
@@ -135,7 +145,7 @@ class ErrorList:
         ):
             extra = dict(params)
             if value_from:
-                extra["value"] = str(value)
+                extra["value"] = str(value)[:MAX_QUOTED_VALUE]
             if row_from:
                 extra["row"] = int(other)
             self._errors.append(RowError(code=code_, row=int(row), column=column, params=extra))

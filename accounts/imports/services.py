@@ -91,7 +91,12 @@ def _import(job: ImportJob):
         parsed = spec.column(key).parse(raw[key])
         frame[key] = parsed.values
         errors.add_rows(
-            frame, parsed.errors.notna(), column=key, code=parsed.errors, **parsed.params
+            raw,
+            parsed.errors.notna(),
+            column=key,
+            code=parsed.errors,
+            value_from=key,
+            **parsed.params,
         )
     _progress(job, 40)
 
