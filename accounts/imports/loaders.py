@@ -210,6 +210,20 @@ class Loader:
         counts.created, counts.updated = len(new), len(changed)
         return counts
 
+    def load_existing(self) -> None:
+        """The records the file's external ids name; rows for records of hidden accounts are
+        refused (they would move or change another team's data)."""
+        keys = distinct(self.frame["external_id"])
+        self.existing = self.load(self.model.objects.all(), "external_id", keys)
+        account_ids = {key: obj.account_id for key, obj in self.existing.items()}
+        self.check_existing_accessible(account_ids, "external_id")
+
+    def upsert_file_rows(self) -> Counts:
+        fields = self.model_fields(self.FIELDS)
+        return self.upsert_with_history(
+            self.existing, records(self.frame, ["external_id", *fields]), fields
+        )
+
     def model_fields(self, mapping: dict[str, str]) -> list[str]:
         """The model fields the file sets: required columns and the optional ones it has."""
         return [field for column, field in mapping.items() if column in self.present]
@@ -291,10 +305,7 @@ class AccountLoader(Loader):
         self.errors.add_rows(self.frame, outside, column=column, code="owner_outside_teams")
 
     def write(self) -> Counts:
-        fields = self.model_fields(self.FIELDS)
-        return self.upsert_with_history(
-            self.existing, records(self.frame, ["external_id", *fields]), fields
-        )
+        return self.upsert_file_rows()
 
 
 class ContactLoader(Loader):
@@ -315,11 +326,7 @@ class ContactLoader(Loader):
     def check(self) -> None:
         self.check_duplicates()
         self.resolve_accounts()
-        keys = distinct(self.frame["external_id"])
-        self.existing = self.load(Contact.objects.all(), "external_id", keys)
-        self.check_existing_accessible(
-            {k: c.account_id for k, c in self.existing.items()}, "external_id"
-        )
+        self.load_existing()
         if "is_primary" in self.present:
             primary = self.frame.loc[
                 self.frame["is_primary"].astype(bool) & self.frame["account_id"].notna()
@@ -335,12 +342,9 @@ class ContactLoader(Loader):
             )
 
     def write(self) -> Counts:
-        fields = self.model_fields(self.FIELDS)
         if "is_primary" in self.present:
             self.release_primary()
-        return self.upsert_with_history(
-            self.existing, records(self.frame, ["external_id", *fields]), fields
-        )
+        return self.upsert_file_rows()
 
     def release_primary(self) -> None:
         """Clears the old primary contact of each account the file gives a new one.
@@ -390,11 +394,7 @@ class SubscriptionLoader(Loader):
         self.check_duplicates()
         self.resolve_accounts()
         self.resolve_products()
-        keys = distinct(self.frame["external_id"])
-        self.existing = self.load(Subscription.objects.all(), "external_id", keys)
-        self.check_existing_accessible(
-            {k: s.account_id for k, s in self.existing.items()}, "external_id"
-        )
+        self.load_existing()
         if "renewal_on" in self.present:
             dates = self.frame[["started_on", "renewal_on"]].dropna()
             early = pd.Series(False, index=self.frame.index)
@@ -409,10 +409,7 @@ class SubscriptionLoader(Loader):
         if "billing_model" in self.present:
             flat = Subscription.BillingModel.FLAT
             self.frame["billing_model"] = self.frame["billing_model"].replace("", flat)
-        fields = self.model_fields(self.FIELDS)
-        return self.upsert_with_history(
-            self.existing, records(self.frame, ["external_id", *fields]), fields
-        )
+        return self.upsert_file_rows()
 
 
 class UsageLoader(Loader):
