@@ -495,7 +495,10 @@ class SuccessStory(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
     headline_metric = models.CharField(
-        _("headline metric"), max_length=100, help_text=_("e.g. “Leads up 40% in 3 months”")
+        _("headline metric"),
+        max_length=100,
+        # xgettext:no-python-format
+        help_text=_("e.g. “Leads up 40% in 3 months”"),
     )
 
     class Meta:
@@ -505,3 +508,59 @@ class SuccessStory(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ImportJob(models.Model):
+    """One uploaded file of one kind of record, imported all-or-nothing, with its outcome."""
+
+    class Kind(models.TextChoices):
+        ACCOUNTS = "accounts", _("Accounts")
+        CONTACTS = "contacts", _("Contacts")
+        SUBSCRIPTIONS = "subscriptions", _("Subscriptions")
+        USAGE = "usage", _("Usage records")
+        ORDERS = "orders", _("Orders")
+        NPS = "nps", _("NPS answers")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Importing")
+        SUCCEEDED = "succeeded", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("added"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # [{"row": 2, "column": "score", "code": "range", "params": {...}}, ...]: codes, not text,
+    # so that each reader sees the messages in their own language (see imports/errors.py).
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -10,6 +10,10 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.CUSTOMER_SUCCESS: [(_("Customer success"), "home_cs")],
     Role.ADMIN: [(_("Administration"), "home_admin")],
 }
+# Every role imports something: reps and CS their accounts' contacts, usage and NPS answers
+# (accounts/imports/specs.py says which kinds each role may import).
+for entries in NAVIGATION.values():
+    entries.append((_("Imports"), "imports:index"))
 
 
 def navigation(request):
@@ -22,7 +26,7 @@ def navigation(request):
             "label": label,
             "url": reverse(name),
             "active": request.resolver_match is not None
-            and request.resolver_match.url_name == name,
+            and request.resolver_match.view_name == name,
         }
         for label, name in NAVIGATION.get(role, [])
     ]

@@ -1,0 +1,294 @@
+"""Imports at scale: large files go through the Celery task, and an import's query count does
+not grow with its rows."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.urls import reverse
+
+from accounts import tasks
+from accounts.imports.services import BACKGROUND_ROW_THRESHOLD, import_job_run
+from accounts.models import Account, ImportJob, UsageRecord
+from crm.celery import app as celery_app
+from crm.users.models import Role
+from tests.accounts.factories import SubscriptionFactory
+from tests.accounts.import_files import csv_file, usage_rows
+from tests.conftest import require
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def real_sqlite_parameter_limit(monkeypatch):
+    """Django 5.2 assumes SQLite's old limit of 999 parameters a statement and splits bulk
+    writes into batches of a few hundred rows there; this SQLite takes 32,766 (the default
+    since 3.32), so the batch sizes match what PostgreSQL runs."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        monkeypatch.setattr(connection.features, "max_query_params", limit)
+
+
+def subscriptions(owner, count):
+    return [
+        SubscriptionFactory(external_id=f"S-{n}", account__owner=owner).external_id
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def embedded_celery():
+    """Tasks run in-process as they are queued, as in the embedded mode (no broker set)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def test_a_file_over_the_threshold_is_imported_by_the_celery_task(
+    client, rep, django_capture_on_commit_callbacks, embedded_celery
+):
+    ids = subscriptions(rep, 28)
+    rows = usage_rows(ids, 360)  # 10,080 rows
+    assert len(rows) - 1 > BACKGROUND_ROW_THRESHOLD
+    client.force_login(rep)
+
+    with (
+        mock.patch.object(tasks.import_job_run, "delay", wraps=tasks.import_job_run.delay) as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            reverse("imports:index"), {"kind": "usage", "file": csv_file(rows, name="usage.csv")}
+        )
+
+    job = ImportJob.objects.get()
+    assert response.url == reverse("imports:detail", args=[job.pk])
+    delay.assert_called_once_with(job.pk)
+    assert (job.status, job.row_count, job.created_count, job.progress) == (
+        "succeeded",
+        10_080,
+        10_080,
+        100,
+    )
+    assert UsageRecord.objects.count() == 10_080
+
+
+def test_the_result_page_of_a_running_job_polls_its_progress_with_htmx(client, rep):
+    job = ImportJob.objects.create(
+        kind="usage",
+        file=ContentFile(b"", name="big.csv"),
+        file_name="big.csv",
+        created_by=rep,
+        status=ImportJob.Status.RUNNING,
+        progress=40,
+    )
+    client.force_login(rep)
+
+    page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert f'hx-get="{reverse("imports:progress", args=[job.pk])}"' in page
+    assert 'value="40"' in page
+    assert 'hx-trigger="every 1s"' in page
+
+    partial = client.get(reverse("imports:progress", args=[job.pk]))
+    assert 'value="40"' in partial.content.decode()
+    assert "<html" not in partial.content.decode()
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.SUCCEEDED, progress=100)
+    done = client.get(reverse("imports:progress", args=[job.pk]))
+    assert done["HX-Redirect"] == reverse("imports:detail", args=[job.pk])
+
+
+def test_a_redelivered_task_does_not_import_the_file_twice(rep):
+    job = ImportJob.objects.create(
+        kind="usage",
+        file=ContentFile(b"x", name="u.csv"),
+        file_name="u.csv",
+        created_by=rep,
+        status=ImportJob.Status.SUCCEEDED,
+    )
+
+    tasks.import_job_run.apply(args=[job.pk])
+
+    job.refresh_from_db()
+    assert (job.status, job.started_at) == ("succeeded", None)
+
+
+def usage_job(user, ids, days):
+    data = csv_file(usage_rows(ids, days)).read()
+    return ImportJob.objects.create(
+        kind="usage",
+        file=ContentFile(data, name="usage.csv"),
+        file_name="usage.csv",
+        created_by=user,
+    )
+
+
+def accounts_job(user, owner, count, prefix):
+    rows = [["external_id", "name", "industry", "growth_stage", "owner_email"]]
+    rows += [
+        [f"{prefix}-{n}", f"株式会社{prefix}{n}", "retail", "growth", owner.email]
+        for n in range(count)
+    ]
+    return ImportJob.objects.create(
+        kind="accounts",
+        file=ContentFile(csv_file(rows).read(), name="a.csv"),
+        file_name="a.csv",
+        created_by=user,
+    )
+
+
+def test_a_usage_import_runs_the_same_queries_for_100_and_2000_rows(
+    rep, django_assert_num_queries, real_sqlite_parameter_limit
+):
+    ids = subscriptions(rep, 20)
+    small, large = usage_job(rep, ids[:10], 10), usage_job(rep, ids[10:], 200)
+
+    # the job: claim, reload with its user, row count + 3 progress steps, finish (6); reads:
+    # the subscriptions visible to the rep (1); the write, inside a savepoint pair (2): usage
+    # rows in the file's dates before (1), the upsert (1), and after, for the counts (1)
+    for job, rows in ((small, 100), (large, 2_000)):
+        with django_assert_num_queries(12):
+            import_job_run(job_id=job.pk)
+        job.refresh_from_db()
+        assert (job.status, job.created_count) == ("succeeded", rows), job.errors
+
+
+def test_an_accounts_import_runs_the_same_queries_for_100_and_2000_rows(
+    manager, rep, django_assert_num_queries, real_sqlite_parameter_limit
+):
+    small, large = accounts_job(manager, rep, 100, "S"), accounts_job(manager, rep, 2_000, "L")
+
+    # the job: claim, reload with its user, row count + 3 progress steps, finish (6); reads:
+    # existing accounts by external id (1; none, so no visibility query), owners by email
+    # (1), the manager's team members (1); the write, inside a savepoint pair (2): insert the
+    # accounts (1) and their history rows (1)
+    for job, rows in ((small, 100), (large, 2_000)):
+        with django_assert_num_queries(13):
+            import_job_run(job_id=job.pk)
+        job.refresh_from_db()
+        assert (job.status, job.created_count) == ("succeeded", rows), job.errors
+    assert Account.objects.count() == 2_100
+    assert Account.history.count() == 2_100
+
+
+@pytest.mark.parametrize("jobs", [1, 20])
+def test_the_import_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, jobs):
+    user = UserFactory(role=Role.MANAGER)
+    for n in range(jobs):
+        ImportJob.objects.create(
+            kind="nps",
+            file=ContentFile(b"", name=f"{n}.csv"),
+            file_name=f"{n}.csv",
+            created_by=user,
+        )
+    client.force_login(user)
+
+    # session, user, the recent jobs
+    with django_assert_num_queries(3):
+        assert client.get(reverse("imports:index")).status_code == 200
+
+
+@pytest.mark.parametrize("errors", [1, 500])
+def test_the_result_page_runs_a_fixed_number_of_queries(
+    client, rep, django_assert_num_queries, errors
+):
+    job = ImportJob.objects.create(
+        kind="nps",
+        file=ContentFile(b"", name="n.csv"),
+        file_name="n.csv",
+        created_by=rep,
+        status=ImportJob.Status.FAILED,
+        error_count=errors,
+        errors=[
+            {"row": n + 2, "column": "score", "code": "range", "params": {"min": 0, "max": 10}}
+            for n in range(errors)
+        ],
+    )
+    client.force_login(rep)
+
+    # session, user, the job
+    with django_assert_num_queries(3):
+        page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert page.count("0から10までの数値を入力してください") == errors
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_imports_a_large_file_over_redis(client, settings, tmp_path):
+    require(connection.vendor == "postgresql", "needs DATABASE_URL on PostgreSQL")
+    require(
+        os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
+        "needs CELERY_BROKER_URL on Redis",
+    )
+    rep = UserFactory(role=Role.REP)
+    ids = subscriptions(rep, 30)
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    queue = f"test-{uuid.uuid4().hex[:8]}"  # no other worker on this broker may take the task
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "crm",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--loglevel",
+            "WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DEBUG": "1",
+            # the worker must write to the test database and read the upload this test made
+            "DATABASE_URL": f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}",
+            "MEDIA_ROOT": str(tmp_path),
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        client.force_login(rep)
+        with mock.patch.object(
+            tasks.import_job_run,
+            "delay",
+            lambda job_id: tasks.import_job_run.apply_async(args=[job_id], queue=queue),
+        ):
+            response = client.post(
+                reverse("imports:index"), {"kind": "usage", "file": csv_file(usage_rows(ids, 350))}
+            )
+        job = ImportJob.objects.get()
+        deadline = time.monotonic() + 120
+        while not job.is_finished and time.monotonic() < deadline:
+            time.sleep(0.5)
+            job.refresh_from_db()
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0]
+    assert response.url == reverse("imports:detail", args=[job.pk])
+    assert (job.status, job.created_count) == ("succeeded", 10_500), (job.errors, output)
+    assert UsageRecord.objects.count() == 10_500
