@@ -10,6 +10,14 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.CUSTOMER_SUCCESS: [(_("Customer success"), "home_cs")],
     Role.ADMIN: [(_("Administration"), "home_admin")],
 }
+PIPELINE_PAGES = [
+    (_("Pipeline"), "opportunities:board"),
+    (_("Opportunities"), "opportunities:list"),
+    (_("Forecast"), "opportunities:forecast"),
+    (_("Follow-ups"), "opportunities:follow_ups"),
+]
+for role_pages in NAVIGATION.values():
+    role_pages.extend(PIPELINE_PAGES)
 
 
 def navigation(request):
@@ -22,7 +30,7 @@ def navigation(request):
             "label": label,
             "url": reverse(name),
             "active": request.resolver_match is not None
-            and request.resolver_match.url_name == name,
+            and request.resolver_match.view_name == name,
         }
         for label, name in NAVIGATION.get(role, [])
     ]
