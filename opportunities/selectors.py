@@ -208,6 +208,7 @@ def pipeline_summary(*, user: User) -> dict:
     stages = [
         {
             "stage": stage,
+            "label": Stage(stage).label,
             "count": by_stage.get(stage, {}).get("count", 0),
             "total": by_stage.get(stage, {}).get("total") or 0,
             "weighted": round((by_stage.get(stage, {}).get("weighted_cents") or 0) / 100),
