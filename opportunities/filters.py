@@ -27,6 +27,16 @@ class OpportunityFilter(django_filters.FilterSet):
         model = Opportunity
         fields = ["owner", "team", "type", "stage"]
 
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            # small selects that apply themselves (static/js/app.js)
+            field.widget.attrs.update(
+                {"class": "form-select form-select-sm", "data-autosubmit": ""}
+            )
+        return form
+
 
 class BoardFilter(OpportunityFilter):
     """The board shows every stage as a column, so it does not filter by stage."""

@@ -282,7 +282,7 @@ def hearing_detail_queryset(*, user: User) -> QuerySet[Hearing]:
                 "watch_conditions",
                 queryset=WatchCondition.objects.select_related("product", "opportunity"),
             ),
-            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner")),
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner", "account")),
         )
     )
 

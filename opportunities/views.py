@@ -159,7 +159,7 @@ def detail_context(request, opportunity, **extra) -> dict:
         "opportunity": opportunity,
         "stage_changes": opportunity.stage_changes.select_related("changed_by"),
         "hearings": opportunity.hearings.select_related("conducted_by", "version__template"),
-        "follow_ups": opportunity.follow_ups.select_related("owner"),
+        "follow_ups": opportunity.follow_ups.select_related("owner", "account"),
         "stage_form": StageMoveForm(
             initial={
                 "stage": request.GET.get("stage", opportunity.stage),

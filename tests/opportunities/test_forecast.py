@@ -47,9 +47,7 @@ def deals(rep):
 
 
 def test_weighted_forecast_by_month_and_type(deals):
-    forecast = pipeline_forecast(
-        opportunities=Opportunity.objects.all(), start=START, months=3
-    )
+    forecast = pipeline_forecast(opportunities=Opportunity.objects.all(), start=START, months=3)
 
     assert [m.month for m in forecast.months] == [
         datetime.date(2026, 11, 1),
@@ -72,9 +70,7 @@ def test_weighted_forecast_by_month_and_type(deals):
 
 
 def test_chart_data_holds_the_same_numbers_as_the_table(deals):
-    forecast = pipeline_forecast(
-        opportunities=Opportunity.objects.all(), start=START, months=3
-    )
+    forecast = pipeline_forecast(opportunities=Opportunity.objects.all(), start=START, months=3)
 
     chart = forecast.chart_data()
 
