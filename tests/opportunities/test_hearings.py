@@ -166,9 +166,9 @@ def test_a_new_version_leaves_recorded_hearings_on_theirs(world, rep):
     old.refresh_from_db()
     assert old.version.number == 1
     assert [q.key for q, _ in hearing_with_answers(hearing=old)][4] == "replaces"
-    assert dict((q.key, v) for q, v in hearing_with_answers(hearing=old))["replaces"] == "紙の台帳"
+    assert {q.key: v for q, v in hearing_with_answers(hearing=old)}["replaces"] == "紙の台帳"
     assert new.version == draft and new.completeness == 10
-    assert dict((q.key, v) for q, v in hearing_with_answers(hearing=new))["pilot_seats"] == "12"
+    assert {q.key: v for q, v in hearing_with_answers(hearing=new)}["pilot_seats"] == "12"
 
 
 def test_a_published_question_refuses_edits():
