@@ -260,6 +260,9 @@ def hearing_create(request):
         selectors.accounts_visible(user=request.user), pk=request.GET["account"]
     )
     version = selectors.checklist_current_version()
+    if version is None:
+        messages.error(request, _("No hearing checklist is published yet: ask an administrator."))
+        return redirect("opportunities:list")
     initial = {"opportunity": request.GET.get("opportunity")}
     form = HearingForm(
         request.POST or None, user=request.user, account=account, version=version, initial=initial

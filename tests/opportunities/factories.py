@@ -1,6 +1,8 @@
 import datetime
+import importlib
 
 import factory
+from django.apps import apps
 from django.utils import timezone
 
 from opportunities import models
@@ -21,6 +23,13 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     source = models.Source.MANUAL
     contract_value = 1_200_000
     monthly_amount_change = 100_000
+
+
+def ensure_default_checklist():
+    """Re-create the default checklist of the data migration, which a flush removes: browser
+    tests run in transactions that are flushed afterwards, not rolled back."""
+    migration = importlib.import_module("opportunities.migrations.0002_default_hearing_checklist")
+    migration.create_default_checklist(apps, None)
 
 
 def default_version():
