@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import BuyingMotive, Product, Subscription
 
 from .models import (
+    NEGATIVE_AMOUNT,
+    PROBABILITY_RANGE,
+    THRESHOLD_POSITIVE,
     ChecklistVersion,
     FollowUp,
     Hearing,
@@ -22,6 +25,8 @@ from .models import (
     WatchCondition,
 )
 from .selectors import accounts_visible, opportunities_visible, owners_assignable
+
+PROBABILITY_ERRORS = {"max_value": PROBABILITY_RANGE, "min_value": PROBABILITY_RANGE}
 
 
 class DateInput(forms.DateInput):
@@ -54,12 +59,9 @@ class OpportunityForm(forms.ModelForm):
         ]
         widgets = {"expected_close": DateInput()}
         error_messages = {
-            "probability": {
-                "max_value": _("Probability must be between 0 and 100."),
-                "min_value": _("Probability must be between 0 and 100."),
-            },
-            "monthly_amount_change": {"min_value": _("Amounts cannot be negative.")},
-            "contract_value": {"min_value": _("Amounts cannot be negative.")},
+            "probability": PROBABILITY_ERRORS,
+            "monthly_amount_change": {"min_value": NEGATIVE_AMOUNT},
+            "contract_value": {"min_value": NEGATIVE_AMOUNT},
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -95,10 +97,7 @@ class StageMoveForm(forms.Form):
         min_value=0,
         max_value=100,
         help_text=_("Leave empty for the stage's usual probability."),
-        error_messages={
-            "max_value": _("Probability must be between 0 and 100."),
-            "min_value": _("Probability must be between 0 and 100."),
-        },
+        error_messages=PROBABILITY_ERRORS,
     )
     loss_reason = forms.CharField(
         label=_("Loss reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -135,7 +134,7 @@ def question_field(question) -> forms.Field:
     if question.kind == QuestionKind.AMOUNT:
         return forms.IntegerField(
             min_value=0,
-            error_messages={"min_value": _("Amounts cannot be negative.")},
+            error_messages={"min_value": NEGATIVE_AMOUNT},
             **common,
         )
     if question.kind == QuestionKind.NUMBER:
@@ -201,8 +200,8 @@ class WatchConditionForm(forms.ModelForm):
         ]
         widgets = {"deadline": DateInput()}
         error_messages = {
-            "threshold": {"min_value": _("The threshold must be greater than zero.")},
-            "promised_value": {"min_value": _("Amounts cannot be negative.")},
+            "threshold": {"min_value": THRESHOLD_POSITIVE},
+            "promised_value": {"min_value": NEGATIVE_AMOUNT},
         }
 
     def __init__(self, *args, **kwargs):

@@ -16,6 +16,11 @@ from .querysets import (
     WatchConditionQuerySet,
 )
 
+# Messages the forms and the services both give, so the wording is one.
+PROBABILITY_RANGE = _("Probability must be between 0 and 100.")
+NEGATIVE_AMOUNT = _("Amounts cannot be negative.")
+THRESHOLD_POSITIVE = _("The threshold must be greater than zero.")
+
 
 def in_current_language(ja: str, en: str) -> str:
     """The English text when the page is in English, the Japanese one otherwise."""

@@ -41,6 +41,9 @@ from crm.users.models import User
 
 from .models import (
     DEFAULT_PROBABILITY,
+    NEGATIVE_AMOUNT,
+    PROBABILITY_RANGE,
+    THRESHOLD_POSITIVE,
     Answer,
     ChecklistTemplate,
     ChecklistVersion,
@@ -90,11 +93,11 @@ def opportunity_check(
     """Raise ValidationError, by field, for values no opportunity may hold."""
     errors: dict[str, str] = {}
     if not 0 <= probability <= 100:
-        errors["probability"] = _("Probability must be between 0 and 100.")
+        errors["probability"] = PROBABILITY_RANGE
     if monthly_amount_change < 0:
-        errors["monthly_amount_change"] = _("Amounts cannot be negative.")
+        errors["monthly_amount_change"] = NEGATIVE_AMOUNT
     if contract_value < 0:
-        errors["contract_value"] = _("Amounts cannot be negative.")
+        errors["contract_value"] = NEGATIVE_AMOUNT
     if expected_close < created_on:
         errors["expected_close"] = _(
             "The expected close cannot be before the opportunity was created (%(date)s)."
@@ -218,7 +221,7 @@ def opportunity_move(
     if probability is None:
         probability = DEFAULT_PROBABILITY[Stage(stage)]
     if not 0 <= probability <= 100:
-        raise ValidationError({"probability": _("Probability must be between 0 and 100.")})
+        raise ValidationError({"probability": PROBABILITY_RANGE})
 
     today = timezone.localdate()
     previous = locked.stage
@@ -471,9 +474,9 @@ def watch_condition_create(
     starts_on = starts_on or hearing.held_on
     errors: dict[str, str] = {}
     if threshold <= 0:
-        errors["threshold"] = _("The threshold must be greater than zero.")
+        errors["threshold"] = THRESHOLD_POSITIVE
     if promised_value < 0:
-        errors["promised_value"] = _("Amounts cannot be negative.")
+        errors["promised_value"] = NEGATIVE_AMOUNT
     if deadline < starts_on:
         errors["deadline"] = _("The deadline cannot be before the watch starts (%(date)s).") % {
             "date": starts_on.isoformat()

@@ -58,13 +58,16 @@ def safe_next(request, default: str) -> str:
 # --- pipeline -----------------------------------------------------------------------------
 
 
+def pipeline_filter(request, filter_class: type[OpportunityFilter]) -> OpportunityFilter:
+    """The visible deals, filtered by the query string (owner, team, type, stage)."""
+    return filter_class(
+        request.GET, queryset=selectors.opportunities_visible(user=request.user), request=request
+    )
+
+
 @login_required
 def opportunity_list(request):
-    filterset = OpportunityFilter(
-        request.GET,
-        queryset=selectors.opportunities_visible(user=request.user),
-        request=request,
-    )
+    filterset = pipeline_filter(request, OpportunityFilter)
     page = Paginator(filterset.qs.order_by("expected_close", "pk"), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -72,11 +75,7 @@ def opportunity_list(request):
 
 
 def board_context(request) -> dict:
-    filterset = BoardFilter(
-        request.GET,
-        queryset=selectors.opportunities_visible(user=request.user),
-        request=request,
-    )
+    filterset = pipeline_filter(request, BoardFilter)
     columns = selectors.opportunity_board(opportunities=filterset.qs, today=timezone.localdate())
     return {
         "filter": filterset,
@@ -120,11 +119,7 @@ def opportunity_board_move(request, pk: int):
 
 @login_required
 def opportunity_forecast(request):
-    filterset = BoardFilter(
-        request.GET,
-        queryset=selectors.opportunities_visible(user=request.user),
-        request=request,
-    )
+    filterset = pipeline_filter(request, BoardFilter)
     forecast = selectors.pipeline_forecast(opportunities=filterset.qs, start=timezone.localdate())
     return render(
         request,
