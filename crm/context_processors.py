@@ -14,6 +14,14 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
 # (accounts/imports/specs.py says which kinds each role may import).
 for entries in NAVIGATION.values():
     entries.append((_("Imports"), "imports:index"))
+PIPELINE_PAGES = [
+    (_("Pipeline"), "opportunities:board"),
+    (_("Opportunities"), "opportunities:list"),
+    (_("Forecast"), "opportunities:forecast"),
+    (_("Follow-ups"), "opportunities:follow_ups"),
+]
+for role_pages in NAVIGATION.values():
+    role_pages.extend(PIPELINE_PAGES)
 
 
 def navigation(request):

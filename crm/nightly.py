@@ -12,6 +12,8 @@ from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from opportunities.services import watch_conditions_evaluate
+
 from .models import NightlyRun
 
 logger = logging.getLogger(__name__)
@@ -30,9 +32,16 @@ def login_attempts_purge_expired(*, run_date: datetime.date) -> None:
     AccessAttempt.objects.filter(attempt_time__lt=timezone.now() - get_cool_off()).delete()
 
 
+def watch_conditions_check(*, run_date: datetime.date) -> None:
+    """Turn intermediate goals met by `run_date` into opportunities; expire the overdue."""
+    result = watch_conditions_evaluate(run_date=run_date)
+    logger.info("watch conditions %s: %s", run_date, result)
+
+
 NIGHTLY_STEPS: list[tuple[str, Callable[..., None]]] = [
     ("sessions", sessions_purge_expired),
     ("login_attempts", login_attempts_purge_expired),
+    ("watch_conditions", watch_conditions_check),
 ]
 
 

@@ -77,7 +77,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "crm.urls"
 
 # What the apps above accounts show on the account 360 page (see accounts/panels.py).
-ACCOUNT_PAGE_PANELS: list[str] = []
+ACCOUNT_PAGE_PANELS: list[str] = [
+    "opportunities.panels.account_pipeline_panels",
+]
+# A hearing that marks the customer hesitant pauses offers and books a CS follow-up this
+# many days later ("take a note, don't push").
+HEARING_HESITATION_FOLLOW_UP_DAYS = env.int("HEARING_HESITATION_FOLLOW_UP_DAYS", default=30)
 WSGI_APPLICATION = "crm.wsgi.application"
 
 TEMPLATES = [

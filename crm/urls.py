@@ -11,5 +11,6 @@ urlpatterns = [
     path("home/admin/", views.home_admin, name="home_admin"),
     path("users/", include("crm.users.urls")),
     path("accounts/imports/", include("accounts.imports.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,9 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from crm.users.decorators import role_required
 from crm.users.models import Role
+from opportunities import selectors as pipeline
 
 from . import selectors
 
@@ -25,7 +27,15 @@ def home(request):
 
 @role_required(Role.REP)
 def home_rep(request):
-    return render(request, "crm/home_rep.html", {"team": request.user.team})
+    return render(
+        request,
+        "crm/home_rep.html",
+        {
+            "team": request.user.team,
+            "follow_ups": pipeline.follow_up_lists(user=request.user, today=timezone.localdate()),
+            "pipeline": pipeline.pipeline_summary(user=request.user),
+        },
+    )
 
 
 @role_required(Role.MANAGER)

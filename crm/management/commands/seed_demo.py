@@ -1,6 +1,10 @@
+import random
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.models import Account
+from crm.demo.opportunities import seed_opportunities
 from crm.demo.users import DEMO_PASSWORD, PEOPLE, seed_users
 
 
@@ -12,7 +16,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, seed: int, **options):
-        seed_users()
+        users = seed_users()
+        seed_opportunities(
+            rng=random.Random(seed),  # noqa: S311  reproducible demo data, not a secret
+            accounts=list(Account.objects.order_by("pk")),
+            users=users,
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (seed {seed})."))
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for person in PEOPLE:
