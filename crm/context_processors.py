@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from crm.users.models import Role
 
 # The top navigation for each role: (label, URL name). Apps add their pages here as they land.
+ACCOUNTS_NAVIGATION = [(_("Accounts"), "accounts:list"), (_("NPS"), "accounts:nps")]
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.REP: [(_("Dashboard"), "home_rep")],
-    Role.MANAGER: [(_("Team"), "home_manager")],
-    Role.CUSTOMER_SUCCESS: [(_("Customer success"), "home_cs")],
-    Role.ADMIN: [(_("Administration"), "home_admin")],
+    Role.REP: [(_("Dashboard"), "home_rep"), *ACCOUNTS_NAVIGATION],
+    Role.MANAGER: [(_("Team"), "home_manager"), *ACCOUNTS_NAVIGATION],
+    Role.CUSTOMER_SUCCESS: [(_("Customer success"), "home_cs"), *ACCOUNTS_NAVIGATION],
+    Role.ADMIN: [(_("Administration"), "home_admin"), *ACCOUNTS_NAVIGATION],
 }
 
 
@@ -22,7 +23,7 @@ def navigation(request):
             "label": label,
             "url": reverse(name),
             "active": request.resolver_match is not None
-            and request.resolver_match.url_name == name,
+            and request.resolver_match.view_name == name,
         }
         for label, name in NAVIGATION.get(role, [])
     ]

@@ -10,5 +10,6 @@ urlpatterns = [
     path("home/cs/", views.home_cs, name="home_cs"),
     path("home/admin/", views.home_admin, name="home_admin"),
     path("users/", include("crm.users.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

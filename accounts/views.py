@@ -1,0 +1,248 @@
+"""The account pages: list, 360 page, create/edit forms, export, NPS report.
+
+Every page is for logged-in users and reads through the selectors, so each shows only the
+accounts its user may see; any other account answers 404 like a missing one.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from . import exports, selectors, services
+from .forms import (
+    AccountFilterForm,
+    AccountForm,
+    ActivityForm,
+    ContactForm,
+    NPSReportForm,
+    NPSResponseForm,
+    SubscriptionForm,
+)
+from .panels import account_panels
+
+ACCOUNTS_PER_PAGE = 50
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+
+
+@login_required
+@require_GET
+def account_list(request):
+    form = AccountFilterForm(request.GET or None, user=request.user)
+    accounts = selectors.account_list(user=request.user, filters=form.filters())
+    page = Paginator(accounts, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
+    template = "accounts/_list_results.html" if _is_htmx(request) else "accounts/list.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+@require_GET
+def account_export(request, fmt: str):
+    form = AccountFilterForm(request.GET or None, user=request.user)
+    accounts = selectors.account_list(user=request.user, filters=form.filters())
+    filename = f"accounts-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.accounts_xlsx(accounts),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = StreamingHttpResponse(
+            exports.accounts_csv(accounts), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def account_detail(request, pk: int):
+    account = selectors.account_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "accounts/detail.html",
+        {
+            "account": account,
+            "view": selectors.account_360(account=account),
+            "panels": account_panels(request=request, account=account),
+        },
+    )
+
+
+def _form_page(request, *, form, save, account=None, title, success):
+    """Validate `form`, then call `save(**cleaned_data)`; errors from either go on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(**form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(saved if account is None else account)
+    return render(request, "accounts/form.html", {"form": form, "account": account, "title": title})
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def account_create(request):
+    form = AccountForm(request.POST or None, user=request.user)
+    return _form_page(
+        request,
+        form=form,
+        save=lambda **data: services.account_create(user=request.user, **data),
+        title=_("New account"),
+        success=_("The account was created."),
+    )
+
+
+@login_required
+def account_update(request, pk: int):
+    account = selectors.account_get(user=request.user, pk=pk)
+    form = AccountForm(request.POST or None, instance=account, user=request.user)
+    return _form_page(
+        request,
+        form=form,
+        save=lambda **data: services.account_update(user=request.user, account=account, **data),
+        title=_("Edit account"),
+        success=_("The account was saved."),
+    )
+
+
+@login_required
+def contact_create(request, pk: int):
+    account = selectors.account_get(user=request.user, pk=pk)
+    return _form_page(
+        request,
+        form=ContactForm(request.POST or None),
+        save=lambda **data: services.contact_create(user=request.user, account=account, **data),
+        account=account,
+        title=_("New contact"),
+        success=_("The contact was added."),
+    )
+
+
+@login_required
+def contact_update(request, pk: int, contact_pk: int):
+    account = selectors.account_get(user=request.user, pk=pk)
+    contact = selectors.contact_get(user=request.user, account=account, pk=contact_pk)
+    return _form_page(
+        request,
+        form=ContactForm(request.POST or None, instance=contact),
+        save=lambda **data: services.contact_update(user=request.user, contact=contact, **data),
+        account=account,
+        title=_("Edit contact"),
+        success=_("The contact was saved."),
+    )
+
+
+@login_required
+def subscription_create(request, pk: int):
+    account = selectors.account_get(user=request.user, pk=pk)
+    return _form_page(
+        request,
+        form=SubscriptionForm(request.POST or None),
+        save=lambda **data: services.subscription_create(
+            user=request.user, account=account, **data
+        ),
+        account=account,
+        title=_("New subscription"),
+        success=_("The subscription was added."),
+    )
+
+
+@login_required
+def subscription_update(request, pk: int, subscription_pk: int):
+    account = selectors.account_get(user=request.user, pk=pk)
+    subscription = selectors.subscription_get(
+        user=request.user, account=account, pk=subscription_pk
+    )
+    return _form_page(
+        request,
+        form=SubscriptionForm(request.POST or None, instance=subscription),
+        save=lambda **data: services.subscription_update(
+            user=request.user, subscription=subscription, **data
+        ),
+        account=account,
+        title=_("Edit subscription"),
+        success=_("The subscription was saved."),
+    )
+
+
+@login_required
+def activity_create(request, pk: int):
+    account = selectors.account_get(user=request.user, pk=pk)
+    return _form_page(
+        request,
+        form=ActivityForm(request.POST or None),
+        save=lambda **data: services.activity_create(user=request.user, account=account, **data),
+        account=account,
+        title=_("Log an activity"),
+        success=_("The activity was logged."),
+    )
+
+
+@login_required
+def activity_update(request, pk: int, activity_pk: int):
+    account = selectors.account_get(user=request.user, pk=pk)
+    activity = selectors.activity_get(user=request.user, account=account, pk=activity_pk)
+    return _form_page(
+        request,
+        form=ActivityForm(request.POST or None, instance=activity),
+        save=lambda **data: services.activity_update(user=request.user, activity=activity, **data),
+        account=account,
+        title=_("Edit activity"),
+        success=_("The activity was saved."),
+    )
+
+
+@login_required
+def nps_response_create(request, pk: int):
+    account = selectors.account_get(user=request.user, pk=pk)
+    return _form_page(
+        request,
+        form=NPSResponseForm(request.POST or None, account=account),
+        save=lambda **data: services.nps_response_create(
+            user=request.user, account=account, **data
+        ),
+        account=account,
+        title=_("Record an NPS answer"),
+        success=_("The NPS answer was recorded."),
+    )
+
+
+@login_required
+def nps_response_update(request, pk: int, answer_pk: int):
+    account = selectors.account_get(user=request.user, pk=pk)
+    answer = selectors.nps_response_get(user=request.user, account=account, pk=answer_pk)
+    return _form_page(
+        request,
+        form=NPSResponseForm(request.POST or None, instance=answer, account=account),
+        save=lambda **data: services.nps_response_update(user=request.user, answer=answer, **data),
+        account=account,
+        title=_("Edit NPS answer"),
+        success=_("The NPS answer was saved."),
+    )
+
+
+@login_required
+@require_GET
+def nps_report(request):
+    form = NPSReportForm(request.GET or None)
+    date_from, date_to = form.period()
+    report = selectors.nps_report(user=request.user, date_from=date_from, date_to=date_to)
+    return render(request, "accounts/nps.html", {"form": form, "report": report})
