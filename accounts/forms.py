@@ -86,7 +86,7 @@ class AccountFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
-    def __init__(self, data=None, *, user: User):
+    def __init__(self, data, *, user: User):
         super().__init__(data)
         self.fields["owner"].queryset = selectors.owner_choices(user=user)
         self.fields["team"].queryset = selectors.team_choices(user=user)

@@ -36,7 +36,7 @@ def _is_htmx(request) -> bool:
 @login_required
 @require_GET
 def account_list(request):
-    form = AccountFilterForm(request.GET or None, user=request.user)
+    form = AccountFilterForm(request.GET, user=request.user)
     accounts = selectors.account_list(user=request.user, filters=form.filters())
     page = Paginator(accounts, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
     template = "accounts/_list_results.html" if _is_htmx(request) else "accounts/list.html"
@@ -46,7 +46,7 @@ def account_list(request):
 @login_required
 @require_GET
 def account_export(request, fmt: str):
-    form = AccountFilterForm(request.GET or None, user=request.user)
+    form = AccountFilterForm(request.GET, user=request.user)
     accounts = selectors.account_list(user=request.user, filters=form.filters())
     filename = f"accounts-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "xlsx":
