@@ -28,7 +28,15 @@ from django.utils.translation import gettext_lazy as _
 from crm.users.models import Role, Team, User
 
 from .choices import SIZE_BAND_FLOORS, Industry, SizeBand
-from .models import Account, Activity, Contact, NPSResponse, Subscription, UsageRecord
+from .models import (
+    Account,
+    Activity,
+    Contact,
+    NPSResponse,
+    Product,
+    Subscription,
+    UsageRecord,
+)
 from .nps import category_score_range, nps_count_aggregates, nps_from_counts
 
 USAGE_WINDOW_DAYS = 30  # utilisation compares the last 30 days with one month's allowance
@@ -351,6 +359,14 @@ def _display_value(model, field_name: str, value, related: dict) -> str:
     return str(value)
 
 
+def _audit_label(record, related: dict) -> str:
+    # Built from the version's own columns: str(record.instance) would query its relations.
+    if record.instance_type is Subscription:
+        product = related[Product].get(record.product_id)
+        return str(product) if product is not None else f"#{record.id}"
+    return record.name
+
+
 def account_history(*, account: Account, limit: int = HISTORY_LIMIT) -> list[AuditEntry]:
     """Saved versions of the account, its contacts and subscriptions, newest first, with diffs.
 
@@ -382,6 +398,8 @@ def account_history(*, account: Account, limit: int = HISTORY_LIMIT) -> list[Aud
     deltas = {}
     related_ids: dict[Any, set] = defaultdict(set)
     for record in records:
+        if record.instance_type is Subscription:  # its label names its product
+            related_ids[Product].add(record.product_id)
         prior = previous[type(record)].get(record.previous_id)
         if record.history_type != "~" or prior is None:
             continue
@@ -413,7 +431,7 @@ def account_history(*, account: Account, limit: int = HISTORY_LIMIT) -> list[Aud
                 user=record.history_user,
                 action=record.history_type,
                 model_label=str(model._meta.verbose_name),
-                object_label=str(record.instance),
+                object_label=_audit_label(record, related),
                 changes=changes,
             )
         )

@@ -104,9 +104,7 @@ def test_list_sorts_by_monthly_revenue(rep_client, rep):
     small, large = AccountFactory(owner=rep, name="小"), AccountFactory(owner=rep, name="大")
     SubscriptionFactory(account=small, monthly_amount=10_000)
     SubscriptionFactory(account=large, monthly_amount=90_000)
-    SubscriptionFactory(
-        account=small, monthly_amount=500_000, status=Subscription.Status.CANCELLED
-    )
+    SubscriptionFactory(account=small, monthly_amount=500_000, status=Subscription.Status.CANCELLED)
 
     response = rep_client.get(reverse("accounts:list"), {"sort": "-mrr"})
 
@@ -156,7 +154,10 @@ def test_detail_shows_who_changed_what(rep_client, rep, account):
     rep_client.post(
         reverse("accounts:update", args=[account.pk]),
         account_form(
-            name="株式会社さくら商事", name_kana="サクラショウジ", employee_count="300", owner=rep.pk
+            name="株式会社さくら商事",
+            name_kana="サクラショウジ",
+            employee_count="300",
+            owner=rep.pk,
         ),
     )
 
@@ -170,7 +171,9 @@ def test_detail_shows_who_changed_what(rep_client, rep, account):
 
 def test_panels_from_higher_apps_render_in_their_slots(rep_client, account, settings, tmp_path):
     (tmp_path / "panel.html").write_text("Loyalty {{ score }} for {{ account.name }}")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    ]
     settings.ACCOUNT_PAGE_PANELS = ["tests.accounts.test_pages.score_panel"]
 
     response = rep_client.get(account.get_absolute_url())
@@ -188,10 +191,14 @@ def test_nps_page_renders_for_every_role(client, rep, manager, cs_user, admin_us
         assert client.get(reverse("accounts:nps")).status_code == 200
 
 
-def test_navigation_offers_accounts_and_nps_to_every_role(client, rep, manager, cs_user, admin_user):
+def test_navigation_offers_accounts_and_nps_to_every_role(
+    client, rep, manager, cs_user, admin_user
+):
     for user in (rep, manager, cs_user, admin_user):
         client.force_login(user)
-        labels = [item["label"] for item in client.get(reverse("accounts:nps")).context["nav_items"]]
+        labels = [
+            item["label"] for item in client.get(reverse("accounts:nps")).context["nav_items"]
+        ]
         assert "取引先" in labels and "NPS" in labels, user.role
 
 
