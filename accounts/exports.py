@@ -23,7 +23,7 @@ EXPORT_CHUNK_SIZE = 2000
 COLUMNS: list[tuple[str, Callable[[Account], object]]] = [
     (_("ID"), lambda a: a.pk),
     (_("External ID"), lambda a: a.external_id or ""),
-    (_("Name"), lambda a: a.name),
+    (_("Account name"), lambda a: a.name),
     (_("Reading (kana)"), lambda a: a.name_kana),
     (_("Corporate number"), lambda a: a.corporate_number),
     (_("Industry"), lambda a: a.get_industry_display()),

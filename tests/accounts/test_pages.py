@@ -332,7 +332,6 @@ def test_bad_input_messages_are_in_english_too(client, rep):
     rep.preferred_language = "en"
     rep.save()
     client.force_login(rep)
-    client.cookies["django_language"] = "en"
 
     response = client.post(reverse("accounts:create"), account_form(name_kana="Sakura"))
 
