@@ -278,13 +278,17 @@ class NPSReportForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
-    def period(self) -> tuple[datetime.date, datetime.date]:
+    def __init__(self, data=None):
+        super().__init__(data)
         today = timezone.localdate()
-        default_from = selectors.month_starts(today, months=12)[0]
+        self.default_period = (selectors.month_starts(today, months=12)[0], today)
+        self.fields["date_from"].initial, self.fields["date_to"].initial = self.default_period
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The chosen period; the default where a date is missing or the period is invalid."""
         data = self.cleaned_data if self.is_valid() else {}
-        date_to = data.get("date_to") or today
-        date_from = data.get("date_from") or default_from
-        return date_from, date_to
+        default_from, default_to = self.default_period
+        return data.get("date_from") or default_from, data.get("date_to") or default_to
 
     def clean(self):
         data = super().clean()

@@ -72,7 +72,8 @@ def test_headers_follow_the_users_language(client, rep, accounts):
 
     body = b"".join(client.get(reverse("accounts:export", args=["csv"])).streaming_content)
 
-    assert body.decode("utf-8-sig").splitlines()[0].startswith("ID,External ID,Account name,Reading (kana)")
+    header = body.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("ID,External ID,Account name,Reading (kana)")
 
 
 def test_an_unknown_format_is_404(client, rep):

@@ -58,7 +58,8 @@ def test_overall_by_industry_by_team_and_by_month(client, answers, admin_user):
     assert report.overall.nps == 0.0
     # Retail: 10, 9, 7, 3, 9, 8 → 3 promoters, 2 passives, 1 detractor of 6 → 50 − 16.7 = 33.3
     # IT: 6, 0 → 0 − 100 = −100
-    assert {r.label: r.nps for r in report.by_industry} == {"小売業": 33.3, "IT・ソフトウェア": -100.0}
+    by_industry = {r.label: r.nps for r in report.by_industry}
+    assert by_industry == {"小売業": 33.3, "IT・ソフトウェア": -100.0}
     # Team A: 10, 9, 7, 3, 6, 0 → 2/6 − 3/6 = −16.7; Team B: 9, 8 → 1/2 − 0 = 50
     assert {r.label: r.nps for r in report.by_team} == {"Team A": -16.7, "Team B": 50.0}
     # January: 10, 9, 7, 3 → 50 − 25 = 25; February: 6, 0, 9, 8 → 25 − 50 = −25
