@@ -15,9 +15,7 @@ from tests.e2e.test_login import log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_rep_finds_an_account_by_kana_and_logs_an_activity_and_an_nps_answer(
-    page, live_server
-):
+def test_a_rep_finds_an_account_by_kana_and_logs_an_activity_and_an_nps_answer(page, live_server):
     users = seed_users()
     rep = users["rep1@example.com"]
     sakura = AccountFactory(owner=rep, name="株式会社さくら商事", name_kana="サクラショウジ")
