@@ -58,6 +58,7 @@ class ProductFamilyAdmin(admin.ModelAdmin):
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind", "family", "tier_rank", "monthly_price", "is_active"]
     list_filter = ["kind", "family", "is_active"]
+    list_select_related = ["family"]
     search_fields = ["name", "code"]
     filter_horizontal = ["complements", "motives"]
 
@@ -97,6 +98,8 @@ class OrderAdmin(admin.ModelAdmin):
 class NPSResponseAdmin(admin.ModelAdmin):
     list_display = ["account", "score", "answered_on", "contact"]
     list_filter = ["score"]
+    search_fields = ["account__name", "comment"]
+    date_hierarchy = "answered_on"
     list_select_related = ["account", "contact"]
     raw_id_fields = ["account", "contact"]
 
@@ -105,6 +108,7 @@ class NPSResponseAdmin(admin.ModelAdmin):
 class ActivityAdmin(admin.ModelAdmin):
     list_display = ["account", "kind", "occurred_on", "owner", "summary"]
     list_filter = ["kind"]
+    search_fields = ["account__name", "summary"]
     list_select_related = ["account", "owner"]
     raw_id_fields = ["account", "owner"]
     date_hierarchy = "occurred_on"
@@ -114,3 +118,4 @@ class ActivityAdmin(admin.ModelAdmin):
 class SuccessStoryAdmin(admin.ModelAdmin):
     list_display = ["title", "industry", "product", "headline_metric"]
     list_filter = ["industry"]
+    list_select_related = ["product"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.users.models import Team, User
 
-from . import selectors
+from . import selectors, services
 from .choices import GrowthStage, Industry, SizeBand
 from .models import Account, Activity, Contact, NPSResponse, Product, Subscription
 from .nps import NPSCategory
@@ -104,21 +104,7 @@ class AccountFilterForm(forms.Form):
 class AccountForm(forms.ModelForm):
     class Meta:
         model = Account
-        fields = [
-            "name",
-            "name_kana",
-            "corporate_number",
-            "industry",
-            "growth_stage",
-            "employee_count",
-            "revenue_band",
-            "region",
-            "fiscal_closing_month",
-            "owner",
-            "cs_owner",
-            "do_not_contact",
-            "quiet_until",
-        ]
+        fields = services.ACCOUNT_FIELDS
         field_classes = {"name_kana": KanaField, "corporate_number": CorporateNumberField}
         widgets = {"quiet_until": DateInput()}
 
@@ -135,23 +121,22 @@ class AccountForm(forms.ModelForm):
             self.fields["owner"].initial = user.pk
 
 
-class ContactForm(forms.ModelForm):
+class AccountRowForm(forms.ModelForm):
+    """A form for a row that belongs to an account (contact, subscription, activity, NPS)."""
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+
+class ContactForm(AccountRowForm):
     class Meta:
         model = Contact
-        fields = [
-            "name",
-            "name_kana",
-            "title",
-            "department",
-            "email",
-            "phone",
-            "is_decision_maker",
-            "is_primary",
-        ]
+        fields = services.CONTACT_FIELDS
         field_classes = {"name_kana": KanaField}
 
 
-class SubscriptionForm(forms.ModelForm):
+class SubscriptionForm(AccountRowForm):
     monthly_amount = forms.IntegerField(
         label=_("monthly amount (¥)"),
         required=False,
@@ -161,17 +146,7 @@ class SubscriptionForm(forms.ModelForm):
 
     class Meta:
         model = Subscription
-        fields = [
-            "product",
-            "quantity",
-            "monthly_amount",
-            "billing_model",
-            "status",
-            "started_on",
-            "renewal_on",
-            "trial_ends_on",
-            "cancelled_on",
-        ]
+        fields = services.SUBSCRIPTION_FIELDS
         widgets = {
             "started_on": DateInput(),
             "renewal_on": DateInput(),
@@ -209,7 +184,7 @@ class SubscriptionForm(forms.ModelForm):
         return data
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(AccountRowForm):
     # Hearings, QBRs and offers reach the timeline from their own pages, not from this form.
     MANUAL_KINDS = [
         Activity.Kind.CALL,
@@ -225,7 +200,7 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ["kind", "occurred_on", "summary", "outcome", "resolved_on"]
+        fields = services.ACTIVITY_FIELDS
         widgets = {"resolved_on": DateInput(), "outcome": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -245,7 +220,7 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
-class NPSResponseForm(forms.ModelForm):
+class NPSResponseForm(AccountRowForm):
     score = forms.IntegerField(
         label=_("score (0–10)"),
         min_value=0,
@@ -262,12 +237,12 @@ class NPSResponseForm(forms.ModelForm):
 
     class Meta:
         model = NPSResponse
-        fields = ["score", "answered_on", "contact", "comment"]
+        fields = services.NPS_FIELDS
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, account: Account, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = Contact.objects.filter(account=account)
+        self.fields["contact"].queryset = Contact.objects.filter(account=self.account)
         if self.instance.pk is None:
             self.fields["answered_on"].initial = timezone.localdate()
 

@@ -4,6 +4,14 @@ from . import views
 
 app_name = "accounts"
 
+# Rows of an account (contacts, subscriptions, activities, NPS answers) share two views.
+ROWS = [
+    ("contacts", "contact", views.CONTACTS),
+    ("subscriptions", "subscription", views.SUBSCRIPTIONS),
+    ("activities", "activity", views.ACTIVITIES),
+    ("nps", "nps", views.NPS_ANSWERS),
+]
+
 urlpatterns = [
     path("", views.account_list, name="list"),
     path("new/", views.account_create, name="create"),
@@ -11,20 +19,14 @@ urlpatterns = [
     path("nps/", views.nps_report, name="nps"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_update, name="update"),
-    path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
-    path("<int:pk>/contacts/<int:contact_pk>/edit/", views.contact_update, name="contact_update"),
-    path("<int:pk>/subscriptions/new/", views.subscription_create, name="subscription_create"),
-    path(
-        "<int:pk>/subscriptions/<int:subscription_pk>/edit/",
-        views.subscription_update,
-        name="subscription_update",
-    ),
-    path("<int:pk>/activities/new/", views.activity_create, name="activity_create"),
-    path(
-        "<int:pk>/activities/<int:activity_pk>/edit/",
-        views.activity_update,
-        name="activity_update",
-    ),
-    path("<int:pk>/nps/new/", views.nps_response_create, name="nps_create"),
-    path("<int:pk>/nps/<int:answer_pk>/edit/", views.nps_response_update, name="nps_update"),
 ]
+for prefix, name, rows in ROWS:
+    urlpatterns += [
+        path(f"<int:pk>/{prefix}/new/", views.row_create, {"rows": rows}, name=f"{name}_create"),
+        path(
+            f"<int:pk>/{prefix}/<int:row_pk>/edit/",
+            views.row_update,
+            {"rows": rows},
+            name=f"{name}_update",
+        ),
+    ]

@@ -4,10 +4,14 @@ Every page is for logged-in users and reads through the selectors, so each shows
 accounts its user may see; any other account answers 404 like a missing one.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +22,7 @@ from . import exports, selectors, services
 from .forms import (
     AccountFilterForm,
     AccountForm,
+    AccountRowForm,
     ActivityForm,
     ContactForm,
     NPSReportForm,
@@ -123,119 +128,78 @@ def account_update(request, pk: int):
     )
 
 
+@dataclass(frozen=True)
+class RowPages:
+    """How to add and edit one kind of row of an account: contacts, subscriptions, and so on."""
+
+    form_class: type[AccountRowForm]
+    get: Callable[..., Model]  # selector(user=, account=, pk=)
+    create: Callable[..., Model]  # service(user=, account=, **data)
+    update: Callable[..., Model]  # service(user=, row=, **data)
+    titles: tuple[str, str]  # new, edit
+    messages: tuple[str, str]  # created, saved
+
+
+CONTACTS = RowPages(
+    form_class=ContactForm,
+    get=selectors.contact_get,
+    create=services.contact_create,
+    update=lambda *, user, row, **data: services.contact_update(user=user, contact=row, **data),
+    titles=(_("New contact"), _("Edit contact")),
+    messages=(_("The contact was added."), _("The contact was saved.")),
+)
+SUBSCRIPTIONS = RowPages(
+    form_class=SubscriptionForm,
+    get=selectors.subscription_get,
+    create=services.subscription_create,
+    update=lambda *, user, row, **data: services.subscription_update(
+        user=user, subscription=row, **data
+    ),
+    titles=(_("New subscription"), _("Edit subscription")),
+    messages=(_("The subscription was added."), _("The subscription was saved.")),
+)
+ACTIVITIES = RowPages(
+    form_class=ActivityForm,
+    get=selectors.activity_get,
+    create=services.activity_create,
+    update=lambda *, user, row, **data: services.activity_update(user=user, activity=row, **data),
+    titles=(_("Log an activity"), _("Edit activity")),
+    messages=(_("The activity was logged."), _("The activity was saved.")),
+)
+NPS_ANSWERS = RowPages(
+    form_class=NPSResponseForm,
+    get=selectors.nps_response_get,
+    create=services.nps_response_create,
+    update=lambda *, user, row, **data: services.nps_response_update(user=user, answer=row, **data),
+    titles=(_("Record an NPS answer"), _("Edit NPS answer")),
+    messages=(_("The NPS answer was recorded."), _("The NPS answer was saved.")),
+)
+
+
 @login_required
-def contact_create(request, pk: int):
+def row_create(request, pk: int, *, rows: RowPages):
     account = selectors.account_get(user=request.user, pk=pk)
     return _form_page(
         request,
-        form=ContactForm(request.POST or None),
-        save=lambda **data: services.contact_create(user=request.user, account=account, **data),
+        form=rows.form_class(request.POST or None, account=account),
+        save=lambda **data: rows.create(user=request.user, account=account, **data),
         account=account,
-        title=_("New contact"),
-        success=_("The contact was added."),
+        title=rows.titles[0],
+        success=rows.messages[0],
     )
 
 
 @login_required
-def contact_update(request, pk: int, contact_pk: int):
+def row_update(request, pk: int, row_pk: int, *, rows: RowPages):
     account = selectors.account_get(user=request.user, pk=pk)
-    contact = selectors.contact_get(user=request.user, account=account, pk=contact_pk)
+    row = rows.get(user=request.user, account=account, pk=row_pk)
     return _form_page(
         request,
-        form=ContactForm(request.POST or None, instance=contact),
-        save=lambda **data: services.contact_update(user=request.user, contact=contact, **data),
+        form=rows.form_class(request.POST or None, instance=row, account=account),
+        save=lambda **data: rows.update(user=request.user, row=row, **data),
         account=account,
-        title=_("Edit contact"),
-        success=_("The contact was saved."),
-    )
-
-
-@login_required
-def subscription_create(request, pk: int):
-    account = selectors.account_get(user=request.user, pk=pk)
-    return _form_page(
-        request,
-        form=SubscriptionForm(request.POST or None),
-        save=lambda **data: services.subscription_create(
-            user=request.user, account=account, **data
-        ),
-        account=account,
-        title=_("New subscription"),
-        success=_("The subscription was added."),
-    )
-
-
-@login_required
-def subscription_update(request, pk: int, subscription_pk: int):
-    account = selectors.account_get(user=request.user, pk=pk)
-    subscription = selectors.subscription_get(
-        user=request.user, account=account, pk=subscription_pk
-    )
-    return _form_page(
-        request,
-        form=SubscriptionForm(request.POST or None, instance=subscription),
-        save=lambda **data: services.subscription_update(
-            user=request.user, subscription=subscription, **data
-        ),
-        account=account,
-        title=_("Edit subscription"),
-        success=_("The subscription was saved."),
-    )
-
-
-@login_required
-def activity_create(request, pk: int):
-    account = selectors.account_get(user=request.user, pk=pk)
-    return _form_page(
-        request,
-        form=ActivityForm(request.POST or None),
-        save=lambda **data: services.activity_create(user=request.user, account=account, **data),
-        account=account,
-        title=_("Log an activity"),
-        success=_("The activity was logged."),
-    )
-
-
-@login_required
-def activity_update(request, pk: int, activity_pk: int):
-    account = selectors.account_get(user=request.user, pk=pk)
-    activity = selectors.activity_get(user=request.user, account=account, pk=activity_pk)
-    return _form_page(
-        request,
-        form=ActivityForm(request.POST or None, instance=activity),
-        save=lambda **data: services.activity_update(user=request.user, activity=activity, **data),
-        account=account,
-        title=_("Edit activity"),
-        success=_("The activity was saved."),
-    )
-
-
-@login_required
-def nps_response_create(request, pk: int):
-    account = selectors.account_get(user=request.user, pk=pk)
-    return _form_page(
-        request,
-        form=NPSResponseForm(request.POST or None, account=account),
-        save=lambda **data: services.nps_response_create(
-            user=request.user, account=account, **data
-        ),
-        account=account,
-        title=_("Record an NPS answer"),
-        success=_("The NPS answer was recorded."),
-    )
-
-
-@login_required
-def nps_response_update(request, pk: int, answer_pk: int):
-    account = selectors.account_get(user=request.user, pk=pk)
-    answer = selectors.nps_response_get(user=request.user, account=account, pk=answer_pk)
-    return _form_page(
-        request,
-        form=NPSResponseForm(request.POST or None, instance=answer, account=account),
-        save=lambda **data: services.nps_response_update(user=request.user, answer=answer, **data),
-        account=account,
-        title=_("Edit NPS answer"),
-        success=_("The NPS answer was saved."),
+        title=rows.titles[1],
+        success=rows.messages[1],
     )
 
 
