@@ -58,6 +58,7 @@ class ProductFamilyAdmin(admin.ModelAdmin):
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind", "family", "tier_rank", "monthly_price", "is_active"]
     list_filter = ["kind", "family", "is_active"]
+    list_select_related = ["family"]
     search_fields = ["name", "code"]
     filter_horizontal = ["complements", "motives"]
 
@@ -97,6 +98,8 @@ class OrderAdmin(admin.ModelAdmin):
 class NPSResponseAdmin(admin.ModelAdmin):
     list_display = ["account", "score", "answered_on", "contact"]
     list_filter = ["score"]
+    search_fields = ["account__name", "comment"]
+    date_hierarchy = "answered_on"
     list_select_related = ["account", "contact"]
     raw_id_fields = ["account", "contact"]
 
@@ -105,6 +108,7 @@ class NPSResponseAdmin(admin.ModelAdmin):
 class ActivityAdmin(admin.ModelAdmin):
     list_display = ["account", "kind", "occurred_on", "owner", "summary"]
     list_filter = ["kind"]
+    search_fields = ["account__name", "summary"]
     list_select_related = ["account", "owner"]
     raw_id_fields = ["account", "owner"]
     date_hierarchy = "occurred_on"
@@ -114,3 +118,28 @@ class ActivityAdmin(admin.ModelAdmin):
 class SuccessStoryAdmin(admin.ModelAdmin):
     list_display = ["title", "industry", "product", "headline_metric"]
     list_filter = ["industry"]
+    list_select_related = ["product"]
+
+
+@admin.register(models.ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Imports are records of what happened: readable, never edited by hand."""
+
+    list_display = [
+        "file_name",
+        "kind",
+        "status",
+        "row_count",
+        "error_count",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["kind", "status"]
+    list_select_related = ["created_by"]
+    search_fields = ["file_name", "created_by__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

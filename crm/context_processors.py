@@ -3,25 +3,24 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.users.models import Role
 
-# The top navigation for each role: (label, URL name). Apps add their pages here as they land.
-NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.REP: [(_("Dashboard"), "home_rep")],
-    Role.MANAGER: [(_("Team"), "home_manager")],
-    Role.CUSTOMER_SUCCESS: [(_("Customer success"), "home_cs")],
-    Role.ADMIN: [(_("Administration"), "home_admin")],
-}
-# Every role imports something: reps and CS their accounts' contacts, usage and NPS answers
-# (accounts/imports/specs.py says which kinds each role may import).
-for entries in NAVIGATION.values():
-    entries.append((_("Imports"), "imports:index"))
-PIPELINE_PAGES = [
+# The top navigation for each role: (label, URL name), home first.
+WORK_PAGES = [
+    (_("Accounts"), "accounts:list"),
     (_("Pipeline"), "opportunities:board"),
     (_("Opportunities"), "opportunities:list"),
-    (_("Forecast"), "opportunities:forecast"),
     (_("Follow-ups"), "opportunities:follow_ups"),
+    (_("Forecast"), "opportunities:forecast"),
+    (_("NPS"), "accounts:nps"),
+    # Every role imports something: reps and CS their accounts' contacts, usage and NPS
+    # answers (accounts/imports/specs.py says which kinds each role may import).
+    (_("Imports"), "imports:index"),
 ]
-for role_pages in NAVIGATION.values():
-    role_pages.extend(PIPELINE_PAGES)
+NAVIGATION: dict[str, list[tuple[str, str]]] = {
+    Role.REP: [(_("Dashboard"), "home_rep"), *WORK_PAGES],
+    Role.MANAGER: [(_("Team"), "home_manager"), *WORK_PAGES],
+    Role.CUSTOMER_SUCCESS: [(_("Customer success"), "home_cs"), *WORK_PAGES],
+    Role.ADMIN: [(_("Administration"), "home_admin"), *WORK_PAGES],
+}
 
 
 def navigation(request):

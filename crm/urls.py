@@ -12,5 +12,6 @@ urlpatterns = [
     path("users/", include("crm.users.urls")),
     path("accounts/imports/", include("accounts.imports.urls")),
     path("opportunities/", include("opportunities.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

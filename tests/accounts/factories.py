@@ -12,7 +12,10 @@ class AccountFactory(factory.django.DjangoModelFactory):
         model = models.Account
 
     name = factory.Sequence(lambda n: f"株式会社テスト{n}")
-    name_kana = factory.Sequence(lambda n: f"テスト{n}")
+    # a valid reading (kana only) that stays unique: each digit of n as a katakana
+    name_kana = factory.Sequence(
+        lambda n: "テスト" + "".join("アイウエオカキクケコ"[int(d)] for d in str(n))
+    )
     industry = Industry.MANUFACTURING
     growth_stage = GrowthStage.GROWTH
     employee_count = 120
