@@ -50,10 +50,11 @@ from .names import (
     REGION_WORDS,
 )
 from .narratives import ACTIVITY_TEXTS, NPS_COMMENTS
-from .rows import rows_insert
+from .rows import instances_insert, rows_insert
 from .usage import HISTORY_DAYS, UsagePattern, UsagePlan, daily_usage
 
 EXTERNAL_ID_PREFIX = "DEMO-"
+HISTORY_REASON = "demo data"
 # 2,000 accounts ≈ 1M generated rows at full detail: a transaction of a few seconds that
 # fits comfortably in memory; a failed run resumes at the chunk it stopped in.
 CHUNK_ACCOUNTS = 2_000
@@ -301,6 +302,8 @@ class AccountGenerator:
         draft = AccountDraft(account=account)
         draft.contacts = self._contacts(rng, account, domain)
         draft.subscriptions = self._subscriptions(rng, account, health)
+        for index, sub in enumerate(draft.subscriptions, start=1):
+            sub.subscription.external_id = f"{account.external_id}-S{index}"
         draft.orders = self._orders(account, draft.subscriptions)
         draft.nps = self._nps(rng, draft.contacts, health)
         draft.activities = self._activities(rng, account, draft.subscriptions, health)
@@ -664,19 +667,16 @@ def demo_staff(users: dict[str, User], *, east_team: str, west_team: str) -> Dem
 
 @transaction.atomic
 def _drafts_write(drafts: list[AccountDraft], *, today: datetime.date) -> SeedCounts:
-    """Write one chunk: a fixed number of statements whatever its size."""
+    """Write one chunk of accounts, in order: a fixed number of statements whatever its size."""
     now = timezone.now()
-    reason = "demo data"
     accounts = [draft.account for draft in drafts]
     contacts = [contact for draft in drafts for contact in draft.contacts]
     subscriptions = [sub.subscription for draft in drafts for sub in draft.subscriptions]
     orders = [order for draft in drafts for order in draft.orders]
-    for model, objects in ((Account, accounts), (Contact, contacts), (Subscription, subscriptions)):
-        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
-        model.history.bulk_history_create(
-            objects, batch_size=BATCH_SIZE, default_change_reason=reason, default_date=now
-        )
-    Order.objects.bulk_create([order.order for order in orders], batch_size=BATCH_SIZE)
+    # Every external id in the chunk sorts between these two, children ("…-C1") included.
+    first, last = accounts[0].external_id, accounts[-1].external_id + "-~"
+    for objects in (accounts, contacts, subscriptions, [order.order for order in orders]):
+        _parents_insert(objects, first=first, last=last, now=now)
 
     counts = SeedCounts(
         accounts=len(accounts),
@@ -716,6 +716,36 @@ def _drafts_write(drafts: list[AccountDraft], *, today: datetime.date) -> SeedCo
     )
     counts.usage_records = _usage_write(drafts, today=today)
     return counts
+
+
+def _parents_insert(objs: list, *, first: str, last: str, now: datetime.datetime) -> None:
+    """Insert rows others point to, then learn their keys from one query by external id;
+    record their creation in the audit history if the model keeps one."""
+    if not objs:
+        return
+    model = type(objs[0])
+    instances_insert(objs)
+    keys = dict(
+        model.objects.filter(external_id__range=(first, last)).values_list("external_id", "pk")
+    )
+    for obj in objs:
+        obj.pk = keys[obj.external_id]
+    history = getattr(model, "history", None)
+    if history is not None:
+        instances_insert(
+            [
+                history.model(
+                    history_date=now,
+                    history_type="+",
+                    history_change_reason=HISTORY_REASON,
+                    **{
+                        field.attname: getattr(obj, field.attname)
+                        for field in history.model.tracked_fields
+                    },
+                )
+                for obj in objs
+            ]
+        )
 
 
 def _usage_write(drafts: list[AccountDraft], *, today: datetime.date) -> int:

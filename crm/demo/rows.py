@@ -2,9 +2,9 @@
 
 PostgreSQL gets COPY (psycopg 3 `cursor.copy`), by far its fastest way in; other databases
 get one `executemany` INSERT. Either way it is one statement per table however many rows,
-which keeps the seed's query count flat as the number of accounts grows. Used for the rows
-nothing points back to (usage, activities, NPS answers, order lines); the rows other rows
-point to go through `bulk_create`, which hands back their primary keys.
+which keeps the seed's query count flat as the number of accounts grows (`bulk_create`
+would not: on SQLite Django splits it into batches of 999 parameters, about 60 rows).
+Rows that others point to get their keys afterwards from one query by external id.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -12,7 +12,7 @@ from itertools import chain
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def rows_insert(
@@ -49,3 +49,29 @@ def rows_insert(
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608  names come from the model's meta, values are parameters
                 ((*row, *fixed) for row in rows),
             )
+
+
+def instances_insert(objs: Sequence[Model]) -> None:
+    """Insert unsaved instances of one model in one statement; their keys stay unset.
+
+    Values are prepared the way `save()` prepares them (auto_now timestamps included), and
+    a foreign key to a parent that was unsaved when assigned takes the key the parent has
+    now, as `save()` does too.
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    connection = connections[router.db_for_write(model)]
+    fields = [field for field in model._meta.concrete_fields if field is not model._meta.auto_field]
+    rows = (
+        [field.get_db_prep_save(_value(field, obj), connection) for field in fields] for obj in objs
+    )
+    rows_insert(model, [field.attname for field in fields], rows)
+
+
+def _value(field: Field, obj: Model) -> Any:
+    if field.is_relation and getattr(obj, field.attname) is None:
+        parent = field.get_cached_value(obj, None)
+        if parent is not None:
+            setattr(obj, field.attname, parent.pk)
+    return field.pre_save(obj, add=True)
