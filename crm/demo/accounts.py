@@ -171,6 +171,8 @@ PREFECTURE_WEIGHTS = {
 }
 # Prefectures from Mie westwards belong to the Osaka team, the rest to Tokyo.
 WEST_FROM = Prefecture.MIE
+# Most Japanese companies close their books in March, the next most in December.
+CLOSING_MONTH_WEIGHTS = [1, 1, 6, 1, 1, 1, 1, 1, 1, 1, 1, 2]
 ACTIVITY_KIND_WEIGHTS = {
     Activity.Kind.CALL: 30,
     Activity.Kind.EMAIL: 25,
@@ -178,6 +180,7 @@ ACTIVITY_KIND_WEIGHTS = {
     Activity.Kind.VISIT: 8,
     Activity.Kind.SUPPORT_TICKET: 12,
 }
+STATUSES = (Subscription.Status.TRIAL, Subscription.Status.CANCELLED, Subscription.Status.ACTIVE)
 CS_KINDS = (Activity.Kind.SUPPORT_TICKET, Activity.Kind.COMPLAINT, Activity.Kind.ESCALATION)
 
 
@@ -291,7 +294,6 @@ class AccountGenerator:
         self.catalogue = catalogue
         self.staff = staff
         self.usage_share = usage_share
-        self.families = {family.code: family for family in FAMILIES}
         self.prefectures = list(Prefecture)
         self.prefecture_weights = [PREFECTURE_WEIGHTS.get(p, 1) for p in self.prefectures]
 
@@ -322,11 +324,11 @@ class AccountGenerator:
 
     def _account(self, rng: random.Random, number: int, health: float) -> tuple[Account, str]:
         """The account, and the email domain of its people."""
-        industry = self._cover(rng, number, list(Industry), list(INDUSTRY_WEIGHTS.values()))
-        size = self._cover(rng, number, list(SizeBand), list(SIZE_WEIGHTS.values()))
+        industry = self._cover(rng, number, list(Industry), [INDUSTRY_WEIGHTS[i] for i in Industry])
+        size = self._cover(rng, number, list(SizeBand), [SIZE_WEIGHTS[band] for band in SizeBand])
         stage = self._cover(rng, number, list(GrowthStage), STAGE_WEIGHTS[size])
         region = self._cover(rng, number, self.prefectures, self.prefecture_weights)
-        closing_month = self._cover(rng, number, range(1, 13), [1] * 2 + [6] + [1] * 8 + [2])
+        closing_month = self._cover(rng, number, range(1, 13), CLOSING_MONTH_WEIGHTS)
         low, high = SIZE_EMPLOYEES[size]
         employees = round(math.exp(rng.uniform(math.log(low), math.log(high))))
         name, kana, slug = self._company_name(rng, industry)
@@ -411,24 +413,11 @@ class AccountGenerator:
             tier = min(4, max(1, SIZE_TIER[size] + rng.choice((-1, 0, 0, 1))))
             if account.growth_stage == GrowthStage.PRE_REVENUE:
                 tier = 1
-            if index == 0:
-                status = rng.choices(
-                    [
-                        Subscription.Status.TRIAL,
-                        Subscription.Status.CANCELLED,
-                        Subscription.Status.ACTIVE,
-                    ],
-                    [5, 40 * (health < LOW_HEALTH), 95],
-                )[0]
-            else:
-                status = rng.choices(
-                    [
-                        Subscription.Status.TRIAL,
-                        Subscription.Status.CANCELLED,
-                        Subscription.Status.ACTIVE,
-                    ],
-                    [20, 10 + 30 * (health < LOW_HEALTH), 70],
-                )[0]
+            # The first product is what they bought first: mostly live, lost when unhappy;
+            # others were cross-sold since, and some of those are trials now.
+            low = health < LOW_HEALTH
+            weights = (5, 40 * low, 95) if index == 0 else (20, 10 + 30 * low, 70)
+            status = rng.choices(STATUSES, weights)[0]
             drafts.append(self._plan_subscription(rng, account, family, tier, status, health))
         drafts += self._add_ons(rng, account, drafts, health)
         return drafts
