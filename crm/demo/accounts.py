@@ -62,7 +62,7 @@ BATCH_SIZE = 2_000
 # Up to this many accounts every metered subscription gets a year of daily usage; beyond
 # it only a USAGE_DETAIL_ACCOUNTS / accounts share of them does, which keeps a benchmark
 # near 50 rows per account (about 5M rows at 100,000 accounts) instead of 500.
-USAGE_DETAIL_ACCOUNTS = 5_000
+USAGE_DETAIL_ACCOUNTS = 7_000
 ORDER_HISTORY_DAYS = 730
 # Below this health a customer cancels, escalates and asks not to be contacted more often.
 LOW_HEALTH = 0.35
@@ -713,7 +713,7 @@ def _parents_insert(objs: list, *, first: str, last: str, now: datetime.datetime
     if not objs:
         return
     model = type(objs[0])
-    instances_insert(objs)
+    names, rows = instances_insert(objs)
     keys = dict(
         model.objects.filter(external_id__range=(first, last)).values_list("external_id", "pk")
     )
@@ -721,19 +721,17 @@ def _parents_insert(objs: list, *, first: str, last: str, now: datetime.datetime
         obj.pk = keys[obj.external_id]
     history = getattr(model, "history", None)
     if history is not None:
-        instances_insert(
-            [
-                history.model(
-                    history_date=now,
-                    history_type="+",
-                    history_change_reason=HISTORY_REASON,
-                    **{
-                        field.attname: getattr(obj, field.attname)
-                        for field in history.model.tracked_fields
-                    },
-                )
-                for obj in objs
-            ]
+        # A historical row holds the same columns as its model's row, its id included.
+        rows_insert(
+            history.model,
+            [*names, model._meta.pk.attname],
+            ([*row, obj.pk] for row, obj in zip(rows, objs, strict=True)),
+            constants={
+                "history_date": now,
+                "history_type": "+",
+                "history_change_reason": HISTORY_REASON,
+                "history_user": None,
+            },
         )
 
 

@@ -51,22 +51,24 @@ def rows_insert(
             )
 
 
-def instances_insert(objs: Sequence[Model]) -> None:
+def instances_insert(objs: Sequence[Model]) -> tuple[list[str], list[list[Any]]]:
     """Insert unsaved instances of one model in one statement; their keys stay unset.
 
     Values are prepared the way `save()` prepares them (auto_now timestamps included), and
     a foreign key to a parent that was unsaved when assigned takes the key the parent has
-    now, as `save()` does too.
+    now, as `save()` does too. Returns the columns' field names and the rows as written.
     """
     if not objs:
-        return
+        return [], []
     model = type(objs[0])
     connection = connections[router.db_for_write(model)]
     fields = [field for field in model._meta.concrete_fields if field is not model._meta.auto_field]
-    rows = (
+    names = [field.attname for field in fields]
+    rows = [
         [field.get_db_prep_save(_value(field, obj), connection) for field in fields] for obj in objs
-    )
-    rows_insert(model, [field.attname for field in fields], rows)
+    ]
+    rows_insert(model, names, rows)
+    return names, rows
 
 
 def _value(field: Field, obj: Model) -> Any:

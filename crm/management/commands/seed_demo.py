@@ -28,7 +28,7 @@ class Command(BaseCommand):
             type=int,
             default=DEFAULT_ACCOUNTS,
             help=(
-                f"how many demo accounts (default {DEFAULT_ACCOUNTS}). Up to 5,000 every metered "
+                f"how many demo accounts (default {DEFAULT_ACCOUNTS}). Up to 7,000 every metered "
                 "subscription gets daily usage; beyond, a shrinking share does, keeping about 50 "
                 "rows per account (≈5M rows at 100,000) for benchmarks."
             ),
