@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
+
 from crm.users.models import Role, Team, User
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  printed by `make run`; demo databases only
@@ -39,12 +41,14 @@ PEOPLE = [
 def seed_users() -> dict[str, User]:
     """Create the demo people and teams; a second run finds them and changes nothing."""
     users: dict[str, User] = {}
+    password = None  # hashed once for everyone: each hash takes most of a second on purpose
     for person in PEOPLE:
         user = User.objects.filter(email=person.email).first()
         if user is None:
-            user = User.objects.create_user(
-                person.email,
-                DEMO_PASSWORD,
+            password = password or make_password(DEMO_PASSWORD)
+            user = User.objects.create(
+                email=person.email,
+                password=password,
                 last_name=person.last_name,
                 first_name=person.first_name,
                 role=person.role,
