@@ -12,6 +12,8 @@ from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.scoring.run import scoring_run_execute
+
 from .models import NightlyRun
 
 logger = logging.getLogger(__name__)
@@ -30,9 +32,20 @@ def login_attempts_purge_expired(*, run_date: datetime.date) -> None:
     AccessAttempt.objects.filter(attempt_time__lt=timezone.now() - get_cool_off()).delete()
 
 
+def loyalty_scores_nightly(*, run_date: datetime.date) -> None:
+    """Score every account as of the day before the run, the last complete day of data.
+
+    The chunks go to the workers as a Celery group (in-process when tasks are eager) and this
+    step waits on the run ledger until all are done, scoring chunks itself meanwhile; see
+    accounts.scoring.run.scoring_run_execute.
+    """
+    scoring_run_execute(as_of=run_date - datetime.timedelta(days=1), dispatch=True)
+
+
 NIGHTLY_STEPS: list[tuple[str, Callable[..., None]]] = [
     ("sessions", sessions_purge_expired),
     ("login_attempts", login_attempts_purge_expired),
+    ("score", loyalty_scores_nightly),
 ]
 
 

@@ -77,7 +77,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "crm.urls"
 
 # What the apps above accounts show on the account 360 page (see accounts/panels.py).
-ACCOUNT_PAGE_PANELS: list[str] = []
+ACCOUNT_PAGE_PANELS: list[str] = [
+    "accounts.scoring.panels.score_panel",
+]
 WSGI_APPLICATION = "crm.wsgi.application"
 
 TEMPLATES = [
