@@ -28,7 +28,7 @@ def test_two_triggers_for_one_night_run_it_once():
     run = NightlyRun.objects.get()
     assert run.task_id == "beat-1"
     assert run.status == NightlyRun.Status.DONE
-    assert run.steps_done == ["sessions", "login_attempts"]
+    assert run.steps_done == ["sessions", "login_attempts", "score"]
 
 
 @pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_a_redelivered_run_resumes_after_the_last_finished_step():
     assert nightly_run.apply(args=[NIGHT], task_id="killed").get() == "done"
 
     run = NightlyRun.objects.get()
-    assert run.steps_done == ["sessions", "login_attempts"]
+    assert run.steps_done == ["sessions", "login_attempts", "score"]
     assert run.status == NightlyRun.Status.DONE
 
 
