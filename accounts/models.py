@@ -496,7 +496,10 @@ class SuccessStory(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
     headline_metric = models.CharField(
-        _("headline metric"), max_length=100, help_text=_("e.g. “Leads up 40% in 3 months”")
+        _("headline metric"),
+        max_length=100,
+        # xgettext:no-python-format
+        help_text=_("e.g. “Leads up 40% in 3 months”"),
     )
 
     class Meta:

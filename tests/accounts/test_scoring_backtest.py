@@ -5,6 +5,7 @@ import datetime
 import pandas as pd
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import LoyaltyScore, ScoringRun
 from accounts.scoring.backtest import roc_auc, score_backtest, top_decile_lift
@@ -52,7 +53,7 @@ def test_a_tiny_hand_made_backtest():
 
 @pytest.mark.django_db
 def test_a_renewal_recorded_in_the_history_counts_as_an_outcome():
-    today = datetime.date.today()
+    today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
     renewing, idle = AccountFactory(), AccountFactory()
     for account, score in [(renewing, 80), (idle, 20)]:

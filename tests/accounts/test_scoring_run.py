@@ -24,6 +24,10 @@ D = datetime.date(2026, 11, 30)
 LATER = D + datetime.timedelta(days=1)
 
 
+def days_ago(days: int) -> datetime.date:
+    return D - datetime.timedelta(days=days)
+
+
 def rows(as_of=D) -> list[tuple]:
     return list(
         LoyaltyScore.objects.filter(as_of=as_of)
@@ -40,14 +44,12 @@ def customers():
     accounts = []
     for n in range(5):
         account = AccountFactory()
-        subscription = SubscriptionFactory(
-            account=account, started_on=D - datetime.timedelta(days=100 * (n + 1))
-        )
-        UsageRecordFactory(subscription=subscription, date=D - datetime.timedelta(days=n + 1))
-        OrderFactory(account=account, ordered_on=D - datetime.timedelta(days=20 * n), total=1000 * n)
+        subscription = SubscriptionFactory(account=account, started_on=days_ago(100 * (n + 1)))
+        UsageRecordFactory(subscription=subscription, date=days_ago(n + 1))
+        OrderFactory(account=account, ordered_on=days_ago(20 * n), total=1000 * n)
         if n % 2:
-            NPSResponseFactory(account=account, answered_on=D - datetime.timedelta(days=30), score=n)
-        ActivityFactory(account=account, occurred_on=D - datetime.timedelta(days=n))
+            NPSResponseFactory(account=account, answered_on=days_ago(30), score=n)
+        ActivityFactory(account=account, occurred_on=days_ago(n))
         accounts.append(account)
     return accounts
 
@@ -59,9 +61,7 @@ def test_as_of_ignores_everything_dated_after_the_day(customers):
     OrderFactory(account=first, ordered_on=LATER, total=9_000_000)
     NPSResponseFactory(account=first, answered_on=LATER, score=0)
     ActivityFactory(account=first, kind=Activity.Kind.COMPLAINT, occurred_on=LATER)
-    UsageRecordFactory(
-        subscription=first.subscriptions.get(), date=LATER, quantity=100_000
-    )
+    UsageRecordFactory(subscription=first.subscriptions.get(), date=LATER, quantity=100_000)
     SubscriptionFactory(account=first, started_on=LATER)
     second.subscriptions.update(cancelled_on=LATER + datetime.timedelta(days=2), status="cancelled")
     SubscriptionFactory(account=AccountFactory(), started_on=LATER)  # a customer only later
