@@ -7,6 +7,7 @@ import pytest
 from accounts.models import Activity, LoyaltyScore, ScoringChunk, ScoringRun
 from accounts.scoring import run as scoring_run
 from accounts.scoring.run import scoring_run_execute
+from crm.celery import app as celery_app
 from crm.models import NightlyRun
 from crm.tasks import nightly_run
 from tests.accounts.factories import (
@@ -132,7 +133,10 @@ def test_a_rescore_removes_rows_of_accounts_no_longer_customers_that_day(custome
     assert LoyaltyScore.objects.count() == 4
 
 
-def test_the_nightly_run_scores_the_last_complete_day(customers, settings):
+def test_the_nightly_run_scores_the_last_complete_day(customers, monkeypatch):
+    # The chunks go out as a group; eager here, so no message is left behind on a real broker.
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+
     assert nightly_run.apply(args=[LATER.isoformat()], task_id="beat").get() == "done"
 
     assert "score" in NightlyRun.objects.get().steps_done
