@@ -57,9 +57,10 @@ class ChunkWindow:
         return Q(account_id__gte=self.lo, account_id__lte=self.hi)
 
 
-def frame(rows, columns: list[str]) -> pd.DataFrame:
-    """A DataFrame of `rows` indexed by their first column, the account id."""
-    return pd.DataFrame.from_records(list(rows), columns=columns).set_index(columns[0])
+def frame(queryset, *columns: str, indexed: bool = True) -> pd.DataFrame:
+    """The `columns` of `queryset` as a DataFrame, indexed by the first (the account id)."""
+    rows = pd.DataFrame.from_records(list(queryset.values_list(*columns)), columns=columns)
+    return rows.set_index(columns[0]) if indexed else rows
 
 
 def subscription_bought_on():
@@ -94,27 +95,16 @@ def subscriptions(window: ChunkWindow) -> pd.DataFrame:
                 filter=Q(cancelled_on__gt=window.days_before(LOSS_DAYS), cancelled_on__lte=day),
             ),
         )
-        .values_list(
-            "account_id",
-            "first_started_on",
-            "last_bought_on",
-            "bought_recently",
-            "monthly_amount",
-            "included_usage",
-            "cancellations",
-        )
     )
     return frame(
         rows,
-        [
-            "account_id",
-            "first_started_on",
-            "last_bought_on",
-            "bought_recently",
-            "monthly_amount",
-            "included_usage",
-            "cancellations",
-        ],
+        "account_id",
+        "first_started_on",
+        "last_bought_on",
+        "bought_recently",
+        "monthly_amount",
+        "included_usage",
+        "cancellations",
     )
 
 
@@ -129,9 +119,8 @@ def orders(window: ChunkWindow) -> pd.DataFrame:
             orders_recently=Count("pk", filter=recent),
             spend_recently=Sum("total", filter=recent),
         )
-        .values_list("account_id", "last_ordered_on", "orders_recently", "spend_recently")
     )
-    return frame(rows, ["account_id", "last_ordered_on", "orders_recently", "spend_recently"])
+    return frame(rows, "account_id", "last_ordered_on", "orders_recently", "spend_recently")
 
 
 def usage(window: ChunkWindow) -> pd.DataFrame:
@@ -149,9 +138,8 @@ def usage(window: ChunkWindow) -> pd.DataFrame:
             used_recently=Sum("quantity", filter=Q(date__gt=split), default=0),
             used_before=Sum("quantity", filter=Q(date__lte=split), default=0),
         )
-        .values_list("account_id", "used_recently", "used_before")
     )
-    return frame(rows, ["account_id", "used_recently", "used_before"])
+    return frame(rows, "account_id", "used_recently", "used_before")
 
 
 def nps_answers(window: ChunkWindow) -> pd.DataFrame:
@@ -161,8 +149,8 @@ def nps_answers(window: ChunkWindow) -> pd.DataFrame:
         window.accounts,
         answered_on__gt=window.days_before(NPS_DAYS),
         answered_on__lte=window.as_of,
-    ).values_list("account_id", "answered_on", "score")
-    return frame(rows, ["account_id", "answered_on", "score"])
+    )
+    return frame(rows, "account_id", "answered_on", "score")
 
 
 def activities(window: ChunkWindow) -> pd.DataFrame:
@@ -187,13 +175,9 @@ def activities(window: ChunkWindow) -> pd.DataFrame:
             complaints_open=Count("pk", filter=negative & is_open),
             complaints_resolved=Count("pk", filter=negative & ~is_open),
         )
-        .values_list(
-            "account_id", "contacts", "conversations", "complaints_open", "complaints_resolved"
-        )
     )
     return frame(
-        rows,
-        ["account_id", "contacts", "conversations", "complaints_open", "complaints_resolved"],
+        rows, "account_id", "contacts", "conversations", "complaints_open", "complaints_resolved"
     )
 
 
@@ -227,33 +211,20 @@ def plan_changes(
             | Q(quantity__gt=F("previous_quantity"))
             | Q(renewal_on__gt=F("previous_renewal_on"))
         )
-        .values_list(
-            "account_id",
-            "history_date",
-            "family",
-            "previous_family",
-            "rank",
-            "previous_rank",
-            "quantity",
-            "previous_quantity",
-            "renewal_on",
-            "previous_renewal_on",
-        )
     )
-    changes = pd.DataFrame.from_records(
-        list(rows),
-        columns=[
-            "account_id",
-            "history_date",
-            "family",
-            "previous_family",
-            "rank",
-            "previous_rank",
-            "quantity",
-            "previous_quantity",
-            "renewal_on",
-            "previous_renewal_on",
-        ],
+    changes = frame(
+        rows,
+        "account_id",
+        "history_date",
+        "family",
+        "previous_family",
+        "rank",
+        "previous_rank",
+        "quantity",
+        "previous_quantity",
+        "renewal_on",
+        "previous_renewal_on",
+        indexed=False,
     )
     same_family = changes["family"].eq(changes["previous_family"])
     changes["downgrade"] = (same_family & (changes["rank"] < changes["previous_rank"])) | (

@@ -181,8 +181,12 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keep)
     try:
         if Account.objects.count() != args.accounts:
+            # new, or kept from a run of another size (or an interrupted one): start afresh
+            connection.creation.destroy_test_db(
+                connection.settings_dict["NAME"], verbosity=0, keepdb=False
+            )
+            connection.creation.create_test_db(verbosity=0, autoclobber=True)
             started = time.perf_counter()
-            Account.objects.all().delete()
             seed(accounts=args.accounts)
             print(f"seeded in {time.perf_counter() - started:.1f} s")
         rows = source_rows()
