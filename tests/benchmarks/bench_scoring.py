@@ -101,7 +101,8 @@ SEED_SQL = [
         resolved_on, created_at)
     SELECT b.account_id,
         CASE WHEN random() < 0.15 * (1 - b.h) THEN 'complaint'
-             ELSE (ARRAY['call','email','meeting','visit','hearing','qbr'])[1 + floor(random() * 6)::int]
+             ELSE (ARRAY['call', 'email', 'meeting', 'visit', 'hearing', 'qbr'])
+                  [1 + floor(random() * 6)::int]
         END,
         %(as_of)s::date - floor(random() * 120)::int, 'bench', '',
         CASE WHEN random() < 0.5 THEN %(as_of)s::date - floor(random() * 10)::int END, now()
@@ -204,9 +205,7 @@ def main() -> None:
             f"({run.chunks.count()} chunks of {chunk_size:,}); peak memory {peak_mb:,.0f} MB"
         )
 
-        sample = list(
-            Account.objects.order_by("?").values_list("pk", flat=True)[: args.sample]
-        )
+        sample = list(Account.objects.order_by("?").values_list("pk", flat=True)[: args.sample])
         expected = dict(
             LoyaltyScore.objects.filter(as_of=AS_OF, account_id__in=sample).values_list(
                 "account_id", "score"
