@@ -52,5 +52,10 @@ messages: install
 		--ignore 'static/*' --ignore 'tests/*'
 	$(DEV) $(BIN)/django-admin compilemessages --settings crm.settings --ignore '.venv/*'
 
+# The scoring benchmark on PostgreSQL (DATABASE_URL=postgres://...); ACCOUNTS=100000 by default.
+# It seeds and scores in a database of its own; see tests/benchmarks/bench_scoring.py.
+bench: install
+	$(DEV) $(BIN)/python -m tests.benchmarks.bench_scoring --accounts $(or $(ACCOUNTS),100000) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-*

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
@@ -137,6 +139,128 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
     search_fields = ["file_name", "created_by__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.ScoringWeights)
+class ScoringWeightsAdmin(admin.ModelAdmin):
+    """One row: the weights the next scoring run uses (a running day keeps its snapshot)."""
+
+    fieldsets = [
+        (
+            _("Component weights"),
+            {
+                "fields": [
+                    "nps",
+                    "usage",
+                    "recency",
+                    "frequency",
+                    "monetary",
+                    "engagement",
+                    "tenure",
+                    "negatives_max_penalty",
+                    "monetary_reference",
+                ],
+                "description": _(
+                    "Weights are relative: a component an account lacks (no NPS answer, no "
+                    "metered usage) is left out and the others share its weight."
+                ),
+            },
+        ),
+        (_("Tiers"), {"fields": ["high_tier_min", "medium_tier_min"]}),
+        (
+            _("Churn risk"),
+            {
+                "fields": [
+                    "churn_score_below",
+                    "churn_usage_drop_percent",
+                    "churn_on_detractor",
+                    "churn_on_open_complaint",
+                ]
+            },
+        ),
+    ]
+    list_display = ["__str__", "nps", "usage", "engagement", "high_tier_min", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not models.ScoringWeights.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.LoyaltyScore)
+class LoyaltyScoreAdmin(admin.ModelAdmin):
+    """Scores are written by the nightly run; the admin only reads them."""
+
+    list_display = ["account", "as_of", "score", "tier", "churn_risk"]
+    list_filter = ["as_of", "tier", "churn_risk"]
+    search_fields = ["account__name", "account__name_kana"]
+    list_select_related = ["account"]
+    date_hierarchy = "as_of"
+    raw_id_fields = ["account"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ScoringChunkInline(admin.TabularInline):
+    model = models.ScoringChunk
+    fields = ["lo", "hi", "done_at", "seconds", "accounts_scored"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.ScoringRun)
+class ScoringRunAdmin(admin.ModelAdmin):
+    """Runs with their chunks and progress; read-only (rerun with manage.py score_accounts)."""
+
+    list_display = [
+        "as_of",
+        "status",
+        "progress",
+        "accounts_scored",
+        "started_at",
+        "finished_at",
+    ]
+    list_filter = ["status"]
+    readonly_fields = [
+        "as_of",
+        "status",
+        "chunk_size",
+        "weights",
+        "started_at",
+        "finished_at",
+        "accounts_scored",
+        "error",
+    ]
+    inlines = [ScoringChunkInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                chunk_count=Count("chunks"),
+                chunks_done=Count("chunks", filter=Q(chunks__done_at__isnull=False)),
+            )
+        )
+
+    @admin.display(description=_("chunks done"))
+    def progress(self, run):
+        return f"{run.chunks_done} / {run.chunk_count}"
 
     def has_add_permission(self, request):
         return False

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -564,3 +565,214 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class ScoringWeights(models.Model):
+    """The loyalty score's component weights, tier thresholds and churn-risk rule (one row).
+
+    Defaults, from the source articles (shared/seeds) and DESIGN.md "Loyalty and targeting":
+    - NPS 25: loyalty decides whether an offer is welcome or breeds distrust, and the articles
+      measure loyalty with NPS (002); it is the customer's own voice, so it weighs most.
+    - usage 20: using what they pay for, and more each month, is the strongest behavioural sign;
+      usage near the limit is also the first upsell trigger (003).
+    - engagement 15: meetings, hearings and QBRs show a relationship that can carry an offer;
+      offers belong in those natural moments (002, 003).
+    - recency, frequency, monetary 10 each: revenue per customer and repeat buying say who
+      already buys more (001, 004), but money alone is size, not loyalty, so RFM shares 30.
+    - tenure 10: a long relationship is loyalty shown over time, but it saturates (3 years).
+    - negatives take up to 30 points off: pushing customers who complain or cancel damages
+      trust and can cost the contract (002, 004), so complaints, escalations, cancellations and
+      downgrades pull the score down directly instead of being averaged away.
+    - tiers: high from 70, medium from 40. Offers go to high and medium only (002, 004).
+    - churn risk: a score under 40, a detractor answer (0-6, 002), usage down 30 % or more
+      on the previous 30 days, or an open complaint or escalation.
+    """
+
+    nps = models.PositiveSmallIntegerField(_("NPS weight"), default=25)
+    usage = models.PositiveSmallIntegerField(_("usage weight"), default=20)
+    recency = models.PositiveSmallIntegerField(_("purchase recency weight"), default=10)
+    frequency = models.PositiveSmallIntegerField(_("purchase frequency weight"), default=10)
+    monetary = models.PositiveSmallIntegerField(_("monetary value weight"), default=10)
+    engagement = models.PositiveSmallIntegerField(_("engagement weight"), default=15)
+    tenure = models.PositiveSmallIntegerField(_("tenure weight"), default=10)
+    negatives_max_penalty = models.PositiveSmallIntegerField(
+        _("largest penalty for negatives (points)"),
+        default=30,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Points taken off the score when complaints, cancellations and downgrades "
+            "reach their maximum."
+        ),
+    )
+    monetary_reference = models.PositiveIntegerField(
+        _("yearly spend scoring 100 (¥)"),
+        default=6_000_000,
+        validators=[MinValueValidator(10_000)],
+        help_text=_(
+            "Spend over the last 12 months (orders plus 12 months of subscriptions) "
+            "that counts as the top of the monetary scale; the scale is logarithmic."
+        ),
+    )
+    high_tier_min = models.PositiveSmallIntegerField(
+        _("high tier from"), default=70, validators=[MaxValueValidator(100)]
+    )
+    medium_tier_min = models.PositiveSmallIntegerField(
+        _("medium tier from"), default=40, validators=[MaxValueValidator(100)]
+    )
+    churn_score_below = models.PositiveSmallIntegerField(
+        _("churn risk below score"), default=40, validators=[MaxValueValidator(100)]
+    )
+    churn_usage_drop_percent = models.PositiveSmallIntegerField(
+        _("churn risk when usage falls by (%)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    churn_on_detractor = models.BooleanField(_("churn risk on a detractor answer"), default=True)
+    churn_on_open_complaint = models.BooleanField(
+        _("churn risk on an open complaint or escalation"), default=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    COMPONENT_FIELDS = ("nps", "usage", "recency", "frequency", "monetary", "engagement", "tenure")
+
+    class Meta:
+        verbose_name = _("scoring weights")
+        verbose_name_plural = _("scoring weights")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(medium_tier_min__lt=models.F("high_tier_min")),
+                name="scoring_weights_tiers_ordered",
+            ),
+            models.CheckConstraint(condition=Q(pk=1), name="scoring_weights_singleton"),
+        ]
+
+    def __str__(self):
+        return str(_("Scoring weights"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.medium_tier_min >= self.high_tier_min:
+            raise ValidationError(
+                {"medium_tier_min": _("The medium tier must start below the high tier.")}
+            )
+        if not any(getattr(self, name) for name in self.COMPONENT_FIELDS):
+            raise ValidationError(_("At least one component needs a weight above zero."))
+
+    @classmethod
+    def load(cls) -> "ScoringWeights":
+        """The weights in force: the saved row, or the defaults when none was saved."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def as_dict(self) -> dict:
+        return {
+            field.name: getattr(self, field.name)
+            for field in self._meta.concrete_fields
+            if field.name not in ("id", "updated_at")
+        }
+
+
+class LoyaltyTier(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class LoyaltyScore(models.Model):
+    """One account's loyalty score as of one day, with the components that make it up."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="loyalty_scores", verbose_name=_("account")
+    )
+    as_of = models.DateField(_("as of"))
+    score = models.DecimalField(
+        _("score"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    tier = models.CharField(_("tier"), max_length=8, choices=LoyaltyTier.choices)
+    churn_risk = models.BooleanField(_("churn risk"), default=False)
+    # {component: {"value", "normalised", "weight", "contribution", ...}}; see accounts.scoring
+    components = models.JSONField(_("components"), default=dict)
+    # [{"component", "code", "direction", "params"}], strongest first
+    reasons = models.JSONField(_("reasons"), default=list)
+    # {"ja": [sentence, ...], "en": [...]}, in the order of `reasons`
+    reason_sentences = models.JSONField(_("reason sentences"), default=dict)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("loyalty score")
+        verbose_name_plural = _("loyalty scores")
+        ordering = ["account", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "as_of"], name="loyalty_score_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100), name="loyalty_score_0_to_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["as_of", "tier"])]
+
+    def __str__(self):
+        return f"{self.account} {self.as_of}: {self.score}"
+
+    def sentences(self, language: str | None = None) -> list[str]:
+        """The reasons in `language` (the active one by default), English when it is missing."""
+        language = (language or translation.get_language() or "ja")[:2]
+        return self.reason_sentences.get(language) or self.reason_sentences.get("en", [])
+
+
+class ScoringRun(models.Model):
+    """The ledger of one scoring of every account as of a date, split into chunks."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    as_of = models.DateField(_("as of"), unique=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    chunk_size = models.PositiveIntegerField(_("accounts per chunk"))
+    weights = models.JSONField(
+        _("weights"), default=dict, help_text=_("The weights every chunk of this run uses.")
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    accounts_scored = models.PositiveIntegerField(_("accounts scored"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("scoring run")
+        verbose_name_plural = _("scoring runs")
+        ordering = ["-as_of"]
+
+    def __str__(self):
+        return f"{self.as_of} ({self.get_status_display()})"
+
+
+class ScoringChunk(models.Model):
+    """One account-id range of a scoring run; done once its scores are written."""
+
+    run = models.ForeignKey(
+        ScoringRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run")
+    )
+    lo = models.PositiveBigIntegerField(_("first account id"))
+    hi = models.PositiveBigIntegerField(_("last account id"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    accounts_scored = models.PositiveIntegerField(_("accounts scored"), default=0)
+
+    class Meta:
+        verbose_name = _("scoring chunk")
+        verbose_name_plural = _("scoring chunks")
+        ordering = ["run", "lo"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "lo"], name="scoring_chunk_one_per_range"),
+            models.CheckConstraint(condition=Q(lo__lte=models.F("hi")), name="scoring_chunk_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.run.as_of} [{self.lo}, {self.hi}]"

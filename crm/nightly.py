@@ -12,6 +12,7 @@ from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.scoring.run import scoring_run_execute
 from opportunities.services import watch_conditions_evaluate
 
 from .models import NightlyRun
@@ -38,9 +39,20 @@ def watch_conditions_check(*, run_date: datetime.date) -> None:
     logger.info("watch conditions %s: %s", run_date, result)
 
 
+def loyalty_scores_nightly(*, run_date: datetime.date) -> None:
+    """Score every account as of the day before the run, the last complete day of data.
+
+    The chunks go to the workers as a Celery group (in-process when tasks are eager) and this
+    step waits on the run ledger until all are done, scoring chunks itself meanwhile; see
+    accounts.scoring.run.scoring_run_execute.
+    """
+    scoring_run_execute(as_of=run_date - datetime.timedelta(days=1), dispatch=True)
+
+
 NIGHTLY_STEPS: list[tuple[str, Callable[..., None]]] = [
     ("sessions", sessions_purge_expired),
     ("login_attempts", login_attempts_purge_expired),
+    ("score", loyalty_scores_nightly),
     ("watch_conditions", watch_conditions_check),
 ]
 

@@ -78,6 +78,7 @@ ROOT_URLCONF = "crm.urls"
 
 # What the apps above accounts show on the account 360 page (see accounts/panels.py).
 ACCOUNT_PAGE_PANELS: list[str] = [
+    "accounts.scoring.panels.score_panel",
     "opportunities.panels.account_pipeline_panels",
 ]
 # A hearing that marks the customer hesitant pauses offers and books a CS follow-up this

@@ -24,6 +24,7 @@ ACCOUNTS_MODELS = [
     and m._meta.app_label == "accounts"
     and not m.__name__.startswith("Historical")
     and m is not models.OrderLine  # edited inline on its order
+    and m is not models.ScoringChunk  # shown inline on its scoring run
 ]
 
 

@@ -1,0 +1,70 @@
+"""Reads of the loyalty score shared by the account page and anything else that shows it."""
+
+from dataclasses import dataclass, field
+
+from accounts.models import Account, LoyaltyScore
+
+from .reasons import COMPONENT_LABELS
+
+HISTORY_DAYS = 30  # snapshots on the chart: a month of nightly runs
+TOP_MOVERS = 3
+MOVER_MIN_POINTS = 0.1
+
+
+@dataclass(frozen=True)
+class Mover:
+    component: str
+    label: str
+    previous: float  # contribution in points; 0 when the component was missing
+    current: float
+
+    @property
+    def change(self) -> float:
+        return round(self.current - self.previous, 2)
+
+
+@dataclass(frozen=True)
+class ScoreHistory:
+    latest: LoyaltyScore | None
+    previous: LoyaltyScore | None
+    snapshots: list[LoyaltyScore] = field(default_factory=list)  # oldest first
+    movers: list[Mover] = field(default_factory=list)
+
+    @property
+    def change(self) -> float | None:
+        if self.latest is None or self.previous is None:
+            return None
+        return float(self.latest.score - self.previous.score)
+
+
+def score_movers(*, latest: LoyaltyScore, previous: LoyaltyScore) -> list[Mover]:
+    """Why it changed: the components whose contribution moved most since `previous`."""
+    names = [name for name in COMPONENT_LABELS if name in latest.components]
+    names += [
+        name for name in COMPONENT_LABELS if name in previous.components and name not in names
+    ]
+    movers = [
+        Mover(
+            component=name,
+            label=str(COMPONENT_LABELS[name]),
+            previous=previous.components.get(name, {}).get("contribution", 0.0),
+            current=latest.components.get(name, {}).get("contribution", 0.0),
+        )
+        for name in names
+    ]
+    movers = [mover for mover in movers if abs(mover.change) >= MOVER_MIN_POINTS]
+    movers.sort(key=lambda mover: -abs(mover.change))
+    return movers[:TOP_MOVERS]
+
+
+def loyalty_score_history(*, account: Account, days: int = HISTORY_DAYS) -> ScoreHistory:
+    """The account's latest snapshots (one query) with what moved since the one before.
+
+    The caller has already checked that the user may see `account`.
+    """
+    snapshots = list(LoyaltyScore.objects.filter(account=account).order_by("-as_of")[:days])
+    snapshots.reverse()
+    latest = snapshots[-1] if snapshots else None
+    previous = snapshots[-2] if len(snapshots) > 1 else None
+    movers = score_movers(latest=latest, previous=previous) if previous else []
+    return ScoreHistory(latest=latest, previous=previous, snapshots=snapshots, movers=movers)
