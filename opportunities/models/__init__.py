@@ -1,0 +1,43 @@
+"""The opportunities app's models, one module per part of the sales loop."""
+
+from .follow_ups import FollowUp
+from .hearings import (
+    Answer,
+    ChecklistTemplate,
+    ChecklistVersion,
+    Hearing,
+    Metric,
+    Question,
+    QuestionKind,
+    Signal,
+    WatchCondition,
+)
+from .offers import DismissReason, OfferCard, OfferSource
+from .pipeline import DEFAULT_PROBABILITY, Opportunity, OpportunityType, Source, Stage, StageChange
+from .texts import NEGATIVE_AMOUNT, PROBABILITY_RANGE, THRESHOLD_POSITIVE, in_current_language
+
+__all__ = [
+    "DEFAULT_PROBABILITY",
+    "NEGATIVE_AMOUNT",
+    "PROBABILITY_RANGE",
+    "THRESHOLD_POSITIVE",
+    "Answer",
+    "ChecklistTemplate",
+    "ChecklistVersion",
+    "DismissReason",
+    "FollowUp",
+    "Hearing",
+    "Metric",
+    "OfferCard",
+    "OfferSource",
+    "Opportunity",
+    "OpportunityType",
+    "Question",
+    "QuestionKind",
+    "Signal",
+    "Source",
+    "Stage",
+    "StageChange",
+    "WatchCondition",
+    "in_current_language",
+]

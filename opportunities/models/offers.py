@@ -1,0 +1,142 @@
+"""Next-best-offer cards: one suggested offer for one account, on one rep's dashboard."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, Product, SuccessStory
+from accounts.querysets import AccountScopedQuerySet
+
+from .pipeline import Opportunity, OpportunityType
+
+
+class OfferSource(models.TextChoices):
+    ENGINE = "engine", _("Offer rules")
+    CAMPAIGN = "campaign", _("Campaign")
+    HEARING_TRIGGER = "hearing_trigger", _("Hearing trigger")
+
+
+class DismissReason(models.TextChoices):
+    NOT_INTERESTED = "not_interested", _("Customer not interested")
+    BAD_TIMING = "bad_timing", _("Bad timing")
+    NO_BUDGET = "no_budget", _("No budget")
+    RELATIONSHIP = "relationship", _("Would hurt the relationship")
+    WRONG_PRODUCT = "wrong_product", _("Wrong product for them")
+    ALREADY_IN_PROGRESS = "in_progress", _("Already being discussed")
+    OTHER = "other", _("Other")
+
+
+class OfferCard(models.Model):
+    """One suggested offer for one account, on one rep's dashboard, with why and when."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SNOOZED = "snoozed", _("Snoozed")
+        ACCEPTED = "accepted", _("Accepted")
+        DISMISSED = "dismissed", _("Dismissed")
+        EXPIRED = "expired", _("Expired")
+
+    # A card still on the dashboard (open, or snoozed and coming back) blocks another card for
+    # the same account and product: the constraint below is what makes publishing idempotent.
+    LIVE = (Status.OPEN, Status.SNOOZED)
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="offer_cards", verbose_name=_("account")
+    )
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="offer_cards",
+        verbose_name=_("rep"),
+    )
+    kind = models.CharField(
+        _("type"),
+        max_length=16,
+        choices=[(t.value, t.label) for t in map(OpportunityType, OpportunityType.plan_changing())],
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="offer_cards", verbose_name=_("offer")
+    )
+    current_product = models.ForeignKey(
+        Product,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current plan"),
+    )
+    source = models.CharField(_("source"), max_length=16, choices=OfferSource.choices)
+    # The campaign target or the watch condition behind the card (apps above opportunities
+    # cannot be referenced by a foreign key from here).
+    source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
+    rule = models.CharField(_("rule"), max_length=48)
+    monthly_uplift = models.IntegerField(
+        _("expected monthly uplift (¥)"),
+        help_text=_("Negative for a down-sell: the revenue given up to keep the customer."),
+    )
+    probability = models.DecimalField(
+        _("probability"),
+        max_digits=4,
+        decimal_places=3,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    expected_value = models.IntegerField(_("expected value (¥)"))
+    # [{"code": "utilisation", "params": {...}}, ...]: rendered as sentences in the reader's
+    # language, so a card reads in Japanese and in English from the same row.
+    reasons = models.JSONField(_("reasons"), default=list)
+    talking_points = models.JSONField(_("talking points"), default=list)
+    timing = models.JSONField(_("timing"), default=dict, blank=True)
+    success_story = models.ForeignKey(
+        SuccessStory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("success story"),
+    )
+    generated_on = models.DateField(_("generated on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+    dismiss_reason = models.CharField(
+        _("dismiss reason"), max_length=16, choices=DismissReason.choices, blank=True
+    )
+    dismiss_note = models.TextField(_("dismiss note"), blank=True)
+    acted_at = models.DateTimeField(_("acted at"), null=True, blank=True)
+    opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offer_cards",
+        verbose_name=_("opportunity"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer card")
+        verbose_name_plural = _("offer cards")
+        ordering = ["-expected_value", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "product"],
+                condition=Q(status__in=["open", "snoozed"]),
+                name="offer_one_live_card_per_product",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="snoozed") | Q(snoozed_until__isnull=False),
+                name="offer_snooze_has_a_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["rep", "status", "-expected_value"]),
+            models.Index(fields=["account", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.account}: {self.product} ({self.get_kind_display()})"
