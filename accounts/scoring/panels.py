@@ -1,5 +1,7 @@
 """The loyalty score panel of the account page (registered in settings.ACCOUNT_PAGE_PANELS)."""
 
+from django.utils.translation import gettext as _
+
 from accounts.panels import Panel
 
 from .selectors import loyalty_score_history
@@ -10,7 +12,12 @@ def score_panel(*, request, account) -> list[Panel]:
     history = loyalty_score_history(account=account)
     chart = {
         "labels": [snapshot.as_of.isoformat() for snapshot in history.snapshots],
-        "scores": [float(snapshot.score) for snapshot in history.snapshots],
+        "datasets": [
+            {
+                "label": str(_("Loyalty score")),
+                "data": [float(snapshot.score) for snapshot in history.snapshots],
+            }
+        ],
     }
     return [
         Panel(
