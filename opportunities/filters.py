@@ -16,12 +16,18 @@ def _teams(request):
 
 
 class OpportunityFilter(django_filters.FilterSet):
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=_owners)
-    team = django_filters.ModelChoiceFilter(
-        label=_("Team"), field_name="owner__team", queryset=_teams
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=_owners, empty_label=_("All")
     )
-    type = django_filters.ChoiceFilter(label=_("Type"), choices=OpportunityType.choices)
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), field_name="owner__team", queryset=_teams, empty_label=_("All")
+    )
+    type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=OpportunityType.choices, empty_label=_("All")
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"), choices=Stage.choices, empty_label=_("All")
+    )
 
     class Meta:
         model = Opportunity
