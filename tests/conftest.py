@@ -1,4 +1,9 @@
 import os
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -6,6 +11,7 @@ from crm.users.models import Role
 from tests.users.factories import TeamFactory, UserFactory
 
 IN_CI = bool(os.environ.get("CI"))
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def require(condition: bool, reason: str) -> None:
@@ -45,3 +51,75 @@ def cs_user(team_a):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@dataclass
+class RealWorker:
+    """A Celery worker process started by the `real_worker` fixture."""
+
+    queue: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+def real_worker(transactional_db, tmp_path, settings):
+    """A real Celery worker in its own process, over Redis, on the test database.
+
+    It listens on a queue of its own, made the app's default while the test runs, so that no
+    other worker on the broker takes the test's tasks and the code under test needs no change.
+    Needs PostgreSQL (the worker must see the test's committed rows) and Redis.
+    """
+    from django.db import connection
+
+    from crm.celery import app
+
+    require(connection.vendor == "postgresql", "needs DATABASE_URL on PostgreSQL")
+    require(
+        os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
+        "needs CELERY_BROKER_URL on Redis",
+    )
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads this test makes, read by the worker
+    worker = RealWorker(queue=f"test-{uuid.uuid4().hex[:8]}", log_path=tmp_path / "worker.log")
+    with worker.log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "crm",
+                "worker",
+                "--pool",
+                "solo",
+                "--queues",
+                worker.queue,
+                "--loglevel",
+                "WARNING",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DEBUG": "1",
+                "DATABASE_URL": f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}",
+                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = worker.queue
+    try:
+        yield worker
+    finally:
+        app.conf.task_default_queue = default_queue
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,20 +1,14 @@
 import datetime
-import os
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 
 from crm.models import NightlyRun
 from crm.nightly import NIGHTLY_STEPS
 from crm.tasks import nightly_run
-from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
 NIGHT = "2026-11-20"
@@ -82,51 +76,10 @@ def test_beat_schedules_the_night_at_two_in_tokyo():
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_the_night_over_redis():
-    require(connection.vendor == "postgresql", "needs DATABASE_URL on PostgreSQL")
-    require(
-        os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
-        "needs CELERY_BROKER_URL on Redis",
-    )
-    db = connection.settings_dict
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-    worker_env = {
-        **os.environ,
-        "DEBUG": "1",
-        # the worker must write to the test database this test reads
-        "DATABASE_URL": f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}",
-    }
-    queue = f"test-{uuid.uuid4().hex[:8]}"  # no other worker on this broker may take the task
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "crm",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            queue,
-            "--loglevel",
-            "WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env=worker_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        result = nightly_run.apply_async(args=[NIGHT], queue=queue)
-        assert result.get(timeout=60) == "done"
-    finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0]
+def test_a_real_worker_runs_the_night_over_redis(real_worker):
+    result = nightly_run.delay(NIGHT)
+
+    assert result.get(timeout=60) == "done", real_worker.log()
     run = NightlyRun.objects.get(run_date=NIGHT)
-    assert run.status == NightlyRun.Status.DONE, output
+    assert run.status == NightlyRun.Status.DONE
     assert run.task_id == result.id
