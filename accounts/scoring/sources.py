@@ -135,21 +135,21 @@ def orders(window: ChunkWindow) -> pd.DataFrame:
     return frame(rows, "account_id", "last_ordered_on", "orders_recently", "spend_recently")
 
 
-def monthly_usage(days: int):
+def monthly_usage(days: int, *, prefix: str = ""):
     """A usage row's share of a month-like window of `days` days, in the plan's own terms.
 
     A counted product's (leads, documents) rows add up over the window; a level product's
     (active seats) rows are levels, so the window's figure is their average: each row
     counts 1/days of its level. Summed, either compares with the plan's included usage.
+    `prefix` reaches usage rows from another model ("usage_records__" from a subscription).
     """
     level = Product.UsageMeasure.LEVEL
+    measure = "product__usage_measure" if prefix else "subscription__product__usage_measure"
+    quantity = Cast(f"{prefix}quantity", FloatField())
     return Case(
-        When(
-            subscription__product__usage_measure=level,
-            # float division: SQLite would divide a whole-number decimal as an integer
-            then=Cast("quantity", FloatField()) / Value(float(days)),
-        ),
-        default=Cast("quantity", FloatField()),
+        # float division: SQLite would divide a whole-number decimal as an integer
+        When(**{measure: level}, then=quantity / Value(float(days))),
+        default=quantity,
         output_field=FloatField(),
     )
 
