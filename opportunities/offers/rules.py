@@ -129,15 +129,15 @@ def upsell(
             reasons.append(
                 reason(
                     "utilisation",
-                    percent=math.floor(100 * row["utilisation"]),
+                    percent=round(100 * row["utilisation"]),
                     used=yen(row["used_recently"]),
                     included=yen(row["included_usage"]),
                 )
             )
             points.append(reason("headroom"))
         if "upsell_growth" in rules:
-            reasons.append(reason("usage_growth", percent=math.floor(100 * row["growth"])))
-            points.append(reason("grow_without_limit", percent=math.floor(100 * row["growth"])))
+            reasons.append(reason("usage_growth", percent=round(100 * row["growth"])))
+            points.append(reason("grow_without_limit", percent=round(100 * row["growth"])))
         rows.append(
             {
                 "account_id": int(row["account_id"]),
@@ -190,7 +190,7 @@ def cross_sell(
     offers = offers.merge(rules, on=["anchor_id", "product_id"], how="left")
     offers[["support", "confidence", "lift"]] = offers[["support", "confidence", "lift"]].fillna(0)
     offers = offers.merge(add_ons[["product_id", "monthly_price"]], on="product_id")
-    offers = offers.merge(spend, left_on="account_id", right_index=True)
+    offers = offers.merge(spend.reset_index(), on="account_id")
     # inclusive: an add-on at exactly the anchor share passes (float noise aside)
     anchored = offers["monthly_price"] <= offers["spend"] * settings.anchor_share + 1e-6
     offers = offers[anchored]
