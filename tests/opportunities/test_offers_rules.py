@@ -102,7 +102,7 @@ def test_utilisation_of_a_seat_plan_is_its_average_daily_level(rep):
 
 
 def test_fast_growth_of_their_own_volume(rep):
-    lite, standard = family_of_two(included=10_000)
+    lite, _standard = family_of_two(included=10_000)
     account = AccountFactory(owner=rep)
     subscription = SubscriptionFactory(account=account, product=lite)
     UsageRecordFactory(subscription=subscription, date=days(-5), quantity=3000)
