@@ -46,6 +46,10 @@ def offer_candidates(*, run_date: datetime.date) -> pd.DataFrame:
     scores = sources.scores(window)
     products = sources.products()
     subs = sources.subscriptions(window)
+    if subs.empty:
+        empty = pd.DataFrame()
+        empty.attrs["held_back"] = {}
+        return empty
     found = pd.concat(
         [
             rules.upsell(subs, products, config, run_date),

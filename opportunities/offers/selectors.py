@@ -15,9 +15,8 @@ from . import texts
 
 def offer_cards_worded(cards: list[OfferCard]) -> list[OfferCard]:
     """Attach each card's reasons, talking points and timing as sentences in the active
-    language (two lookups for product and motive names, whatever the number of cards)."""
-    if not cards:
-        return cards
+    language (two lookups for product and motive names, whatever the number of cards, even
+    none, so that a page's query count does not depend on whether there are cards)."""
     products = dict(Product.objects.values_list("pk", "name"))
     motives = {motive.pk: str(motive) for motive in BuyingMotive.objects.all()}
     for card in cards:

@@ -90,6 +90,7 @@ def products() -> pd.DataFrame:
     ).rename(columns={"id": "product_id"})
     for column in ("included_usage", "overage_unit_price"):
         rows[column] = pd.to_numeric(rows[column], errors="coerce").astype(float)
+    rows["is_active"] = rows["is_active"].astype(bool)  # an empty column would be "object"
     return rows
 
 
