@@ -59,7 +59,7 @@ class ProductFamilyAdmin(admin.ModelAdmin):
 @admin.register(models.Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind", "family", "tier_rank", "monthly_price", "is_active"]
-    list_filter = ["kind", "family", "is_active"]
+    list_filter = ["kind", "family", "usage_measure", "is_active"]
     list_select_related = ["family"]
     search_fields = ["name", "code"]
     filter_horizontal = ["complements", "motives"]

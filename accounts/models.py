@@ -210,6 +210,12 @@ class Product(models.Model):
         PLAN = "plan", _("Plan")
         ADD_ON = "add_on", _("Add-on")
 
+    class UsageMeasure(models.TextChoices):
+        # A daily usage row is that day's count (leads, documents); a month is their sum.
+        COUNTED = "counted", _("Counted per day (a month is the sum)")
+        # A daily usage row is the level that day (active seats); a month is its average.
+        LEVEL = "level", _("Level per day (a month is the average)")
+
     code = models.SlugField(_("code"), max_length=48, unique=True)
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.PLAN)
@@ -229,6 +235,16 @@ class Product(models.Model):
         _("included usage"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     usage_unit = models.CharField(_("usage unit"), max_length=32, blank=True)
+    usage_measure = models.CharField(
+        _("usage measure"),
+        max_length=8,
+        choices=UsageMeasure.choices,
+        default=UsageMeasure.COUNTED,
+        help_text=_(
+            "What a daily usage record means: that day's count (leads, documents) or the level "
+            "that day (active seats)."
+        ),
+    )
     overage_unit_price = models.DecimalField(
         _("overage price per unit (¥)"), max_digits=10, decimal_places=2, null=True, blank=True
     )

@@ -17,9 +17,17 @@ WORK_PAGES = [
 ]
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.REP: [(_("Dashboard"), "home_rep"), *WORK_PAGES],
-    Role.MANAGER: [(_("Team"), "home_manager"), *WORK_PAGES],
+    Role.MANAGER: [
+        (_("Team"), "home_manager"),
+        *WORK_PAGES,
+        (_("Offer feedback"), "opportunities:offers:report"),
+    ],
     Role.CUSTOMER_SUCCESS: [(_("Customer success"), "home_cs"), *WORK_PAGES],
-    Role.ADMIN: [(_("Administration"), "home_admin"), *WORK_PAGES],
+    Role.ADMIN: [
+        (_("Administration"), "home_admin"),
+        *WORK_PAGES,
+        (_("Offer feedback"), "opportunities:offers:report"),
+    ],
 }
 
 

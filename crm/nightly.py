@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.scoring.run import scoring_run_execute
+from opportunities.offers.engine import offers_generate
+from opportunities.offers.publish import offers_publish
 from opportunities.services import watch_conditions_evaluate
 
 from .models import NightlyRun
@@ -49,11 +51,23 @@ def loyalty_scores_nightly(*, run_date: datetime.date) -> None:
     scoring_run_execute(as_of=run_date - datetime.timedelta(days=1), dispatch=True)
 
 
+def offer_cards_generate(*, run_date: datetime.date) -> None:
+    """Turn the night's scores, usage and met goals into next-best-offer cards."""
+    logger.info("offers %s: %s", run_date, offers_generate(run_date=run_date))
+
+
+def offer_cards_publish(*, run_date: datetime.date) -> None:
+    """Wake snoozed cards that are due; expire stale ones and those now not to be offered."""
+    logger.info("publish %s: %s", run_date, offers_publish(run_date=run_date))
+
+
 NIGHTLY_STEPS: list[tuple[str, Callable[..., None]]] = [
     ("sessions", sessions_purge_expired),
     ("login_attempts", login_attempts_purge_expired),
     ("score", loyalty_scores_nightly),
     ("watch_conditions", watch_conditions_check),
+    ("offers", offer_cards_generate),
+    ("publish", offer_cards_publish),
 ]
 
 

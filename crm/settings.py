@@ -84,6 +84,46 @@ ACCOUNT_PAGE_PANELS: list[str] = [
 # A hearing that marks the customer hesitant pauses offers and books a CS follow-up this
 # many days later ("take a note, don't push").
 HEARING_HESITATION_FOLLOW_UP_DAYS = env.int("HEARING_HESITATION_FOLLOW_UP_DAYS", default=30)
+ACCOUNT_PAGE_PANELS.append("opportunities.offers.panels.account_offer_panels")
+
+# Next-best-offer rules (opportunities/offers). Defaults from DESIGN.md "Offers":
+# upsell when 90 % of the plan is used ("near or over the limit", 003) …
+OFFER_UTILISATION_THRESHOLD = 0.9
+# … or when the last 30 days' usage is 50 % above the 30 days before ("grew fast", 003) …
+OFFER_GROWTH_THRESHOLD = 0.5
+# … or when a trial or a free plan ends within this many days (002).
+OFFER_TRIAL_DAYS = 30
+# Down-sell to a low-loyalty or churn-risk account whose renewal is this close (000, 002).
+OFFER_RENEWAL_DAYS = 60
+# Price anchoring: an add-on costs at most this share of the current monthly spend (003).
+OFFER_ANCHOR_SHARE = 0.30
+# Contact cap: cards plus logged contacts in OFFER_CONTACT_WINDOW_DAYS; more is pushing (002).
+OFFER_CONTACT_CAP = 4
+OFFER_CONTACT_WINDOW_DAYS = 30
+# A dismissed offer of a product stays away this long.
+OFFER_COOLDOWN_DAYS = 90
+# A detractor answer (0-6) pauses offers this long (002).
+OFFER_DETRACTOR_QUIET_DAYS = 90
+# A QBR this close is the moment to raise the offer (003).
+OFFER_QBR_WINDOW_DAYS = 30
+# The fiscal closing month is a moment when it is at most this many months away.
+OFFER_FISCAL_MONTHS_AHEAD = 2
+# Affinity is learnt from accounts of these tiers ("loyal customers buy together", 002).
+OFFER_AFFINITY_TIERS = ["high"]
+# A live card older than this is expired by the publish step (it had its chance).
+OFFER_CARD_DAYS = 45
+# Base probability of each rule being won; medium loyalty scales it by 0.8, churn risk 0.6.
+OFFER_PROBABILITY = {
+    "upsell_trial_end": 0.45,
+    "upsell_overage": 0.40,
+    "upsell_utilisation": 0.30,
+    "upsell_growth": 0.25,
+    "cross_sell_affinity": 0.20,
+    "down_sell_renewal": 0.50,
+    "watch_condition_met": 0.60,
+}
+# Cards shown on the rep's dashboard before "show more".
+OFFER_DASHBOARD_CARDS = 5
 WSGI_APPLICATION = "crm.wsgi.application"
 
 TEMPLATES = [

@@ -7,6 +7,7 @@ from django.utils import timezone
 from crm.users.decorators import role_required
 from crm.users.models import Role
 from opportunities import selectors as pipeline
+from opportunities.offers import selectors as offers
 
 from . import selectors
 
@@ -34,6 +35,7 @@ def home_rep(request):
             "team": request.user.team,
             "follow_ups": pipeline.follow_up_lists(user=request.user, today=timezone.localdate()),
             "pipeline": pipeline.pipeline_summary(user=request.user),
+            "offer_page": offers.offer_cards_for_rep(user=request.user),
         },
     )
 

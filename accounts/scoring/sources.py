@@ -12,10 +12,22 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, Q, Sum, Window
-from django.db.models.functions import Coalesce, Lag
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Max,
+    Min,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, Lag
 
-from accounts.models import Activity, NPSResponse, Order, Subscription, UsageRecord
+from accounts.models import Activity, NPSResponse, Order, Product, Subscription, UsageRecord
 
 NPS_DAYS = 365  # the latest NPS answer counts for a year
 USAGE_DAYS = 30  # utilisation over the last 30 days, trend against the 30 before
@@ -123,9 +135,30 @@ def orders(window: ChunkWindow) -> pd.DataFrame:
     return frame(rows, "account_id", "last_ordered_on", "orders_recently", "spend_recently")
 
 
+def monthly_usage(days: int, *, prefix: str = ""):
+    """A usage row's share of a month-like window of `days` days, in the plan's own terms.
+
+    A counted product's (leads, documents) rows add up over the window; a level product's
+    (active seats) rows are levels, so the window's figure is their average: each row
+    counts 1/days of its level. Summed, either compares with the plan's included usage.
+    `prefix` reaches usage rows from another model ("usage_records__" from a subscription).
+    """
+    level = Product.UsageMeasure.LEVEL
+    measure = "product__usage_measure" if prefix else "subscription__product__usage_measure"
+    quantity = Cast(f"{prefix}quantity", FloatField())
+    return Case(
+        # float division: SQLite would divide a whole-number decimal as an integer
+        When(**{measure: level}, then=quantity / Value(float(days))),
+        default=quantity,
+        output_field=FloatField(),
+    )
+
+
 def usage(window: ChunkWindow) -> pd.DataFrame:
-    """Per account: metered usage over the last 30 days and the 30 days before."""
+    """Per account: metered usage over the last 30 days and the 30 days before (counts summed,
+    levels averaged over the 30 days: see monthly_usage)."""
     split = window.days_before(USAGE_DAYS)
+    used = monthly_usage(USAGE_DAYS)
     rows = (
         UsageRecord.objects.filter(
             window.accounts,
@@ -135,8 +168,8 @@ def usage(window: ChunkWindow) -> pd.DataFrame:
         )
         .values("account_id")
         .annotate(
-            used_recently=Sum("quantity", filter=Q(date__gt=split), default=0),
-            used_before=Sum("quantity", filter=Q(date__lte=split), default=0),
+            used_recently=Sum(used, filter=Q(date__gt=split), default=0),
+            used_before=Sum(used, filter=Q(date__lte=split), default=0),
         )
     )
     return frame(rows, "account_id", "used_recently", "used_before")

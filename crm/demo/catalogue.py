@@ -44,6 +44,8 @@ class FamilySpec:
     name: str
     description: str
     usage_unit: str
+    # leads and documents are counted per day; users are a level (active that day)
+    usage_measure: str
     motives: tuple[str, ...]
     # per tier, Lite → Enterprise: (monthly price ¥, included units a month, overage ¥ per unit)
     tiers: tuple[tuple[int, int, int], ...]
@@ -58,6 +60,7 @@ FAMILIES = [
             "プランの月間リード数を超えた分は1件ごとの従量課金です。"
         ),
         usage_unit="リード",
+        usage_measure=Product.UsageMeasure.COUNTED,
         motives=("lead_generation", "revenue_growth"),
         tiers=(
             (30_000, 1_000, 30),
@@ -74,6 +77,7 @@ FAMILIES = [
             "プランに含まれる席数を超えた分は1席ごとの月額です。"
         ),
         usage_unit="ユーザー",
+        usage_measure=Product.UsageMeasure.LEVEL,
         motives=("efficiency", "visibility", "revenue_growth"),
         tiers=(
             (15_000, 5, 3_000),
@@ -90,6 +94,7 @@ FAMILIES = [
             "プランの月間処理件数を超えた分は1件ごとの従量課金です。"
         ),
         usage_unit="件",
+        usage_measure=Product.UsageMeasure.COUNTED,
         motives=("efficiency", "cost_reduction", "compliance"),
         tiers=((9_800, 300, 40), (29_800, 1_500, 25), (79_800, 6_000, 15), (198_000, 25_000, 8)),
     ),
@@ -391,6 +396,7 @@ def _product_specs(
                 monthly_price=price,
                 included_usage=Decimal(included),
                 usage_unit=family.usage_unit,
+                usage_measure=family.usage_measure,
                 overage_unit_price=Decimal(overage),
             )
             motives = family.motives + TIER_EXTRA_MOTIVES.get(rank, ())

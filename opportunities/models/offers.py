@@ -140,3 +140,7 @@ class OfferCard(models.Model):
 
     def __str__(self):
         return f"{self.account}: {self.product} ({self.get_kind_display()})"
+
+    @property
+    def dismiss_reason_choices(self) -> list[tuple[str, str]]:
+        return DismissReason.choices

@@ -6,7 +6,7 @@ import math
 import pytest
 from django.utils import timezone
 
-from accounts.models import Activity, LoyaltyScore, LoyaltyTier, ScoringWeights
+from accounts.models import Activity, LoyaltyScore, LoyaltyTier, Product, ScoringWeights
 from accounts.scoring.run import scoring_run_execute
 from tests.accounts.factories import (
     AccountFactory,
@@ -243,3 +243,23 @@ def test_reasons_are_stored_as_data_and_as_japanese_and_english_sentences(loyal_
     assert len(score.reason_sentences["en"]) == len(score.reason_sentences["ja"]) == 3
     assert score.reason_sentences["en"][1] == "Latest NPS answer: 9 out of 10 (Promoter)."
     assert score.reason_sentences["ja"][1] == "直近のNPS回答: 10点中9点(推奨者)。"
+
+
+def test_a_seat_product_is_used_at_its_average_daily_level():
+    """Seats are a level: 30 days at 16 active users of 20 included is 80 %, not 30 × 16."""
+    account = AccountFactory()
+    seats = PlanFactory(
+        included_usage=20, usage_unit="users", usage_measure=Product.UsageMeasure.LEVEL
+    )
+    subscription = SubscriptionFactory(account=account, product=seats, started_on=days_ago(400))
+    for day in range(30):  # the 30 days up to D: 16 users a day
+        UsageRecordFactory(subscription=subscription, date=days_ago(day), quantity=16)
+    for day in range(30, 60):  # the 30 days before: 20 users a day
+        UsageRecordFactory(subscription=subscription, date=days_ago(day), quantity=20)
+
+    usage = score_of(account).components["usage"]
+
+    assert usage["value"] == 80  # 16 of 20 seats on an average day
+    assert usage["detail"]["trend_percent"] == -20  # 16 vs 20 a day
+    # 0.7 × 80 + 0.3 × (50 − 10)
+    assert usage["normalised"] == 68

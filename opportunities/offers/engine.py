@@ -1,0 +1,162 @@
+"""The nightly "offers" step: every rule over every account, through the gates, into cards.
+
+About fifteen queries whatever the number of accounts, then one bulk insert. Idempotent for
+its date: a product with a live card, an open opportunity or a recent dismissal is a gate,
+and the contact cap counts only cards made before the run date, so a rerun adds nothing.
+"""
+
+import datetime
+import logging
+from decimal import Decimal
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+
+from ..models import OfferCard, OpportunityType
+from . import rules, sources
+from .gates import gate_masks, within_contact_cap
+from .timing import moments, upcoming_qbrs
+
+logger = logging.getLogger(__name__)
+
+# Loyalty scales a rule's base probability: medium customers take fewer offers than high
+# ones, and a churn risk makes any offer less likely to land.
+TIER_FACTOR = {"high": 1.0, "medium": 0.8, "low": 0.6}
+CHURN_FACTOR = 0.6
+
+
+def rule_settings() -> rules.RuleSettings:
+    return rules.RuleSettings(
+        utilisation_threshold=settings.OFFER_UTILISATION_THRESHOLD,
+        growth_threshold=settings.OFFER_GROWTH_THRESHOLD,
+        trial_days=settings.OFFER_TRIAL_DAYS,
+        renewal_days=settings.OFFER_RENEWAL_DAYS,
+        anchor_share=settings.OFFER_ANCHOR_SHARE,
+        affinity_tiers=tuple(settings.OFFER_AFFINITY_TIERS),
+    )
+
+
+def offer_candidates(*, run_date: datetime.date) -> pd.DataFrame:
+    """Every candidate card of `run_date` that passes the gates, with probability, expected
+    value, timing, rep and success story; the `held_back` attribute says why others did not."""
+    window = sources.OfferWindow(run_date=run_date)
+    config = rule_settings()
+    accounts = sources.accounts()
+    scores = sources.scores(window)
+    products = sources.products()
+    subs = sources.subscriptions(window)
+    if subs.empty:
+        empty = pd.DataFrame()
+        empty.attrs["held_back"] = {}
+        return empty
+    found = pd.concat(
+        [
+            rules.upsell(subs, products, config, run_date),
+            rules.cross_sell(
+                subs,
+                products,
+                scores,
+                sources.complements(),
+                sources.product_motives(),
+                sources.hearing_motives(window),
+                config,
+            ),
+            rules.down_sell(subs, products, scores, config, run_date),
+            rules.watch_conditions_met(sources.met_watch_conditions(window), subs, products),
+        ],
+        ignore_index=True,
+    )
+    offers = found.merge(accounts, on="account_id")
+    offers = offers.merge(scores, on="account_id", how="left")
+    if offers.empty:
+        offers.attrs["held_back"] = {}
+        return offers
+
+    masks = gate_masks(
+        offers,
+        accounts=accounts,
+        scores=scores,
+        quiet=sources.quiet_signals(
+            window,
+            detractor_days=settings.OFFER_DETRACTOR_QUIET_DAYS,
+            hesitation_days=settings.HEARING_HESITATION_FOLLOW_UP_DAYS,
+        ),
+        blocked=sources.blocked_products(window, cooldown_days=settings.OFFER_COOLDOWN_DAYS),
+        run_date=run_date,
+    )
+    # A met goal already has its opportunity: that one is not a reason to hold the card back.
+    masks["taken"] &= offers["rule"].ne("watch_condition_met") | offers["opportunity_id"].isna()
+    held = pd.concat(masks, axis=1).any(axis=1)
+    held_back = {name: int(mask.sum()) for name, mask in masks.items()}
+    offers = offers[~held].copy()
+    # Two rules may offer the same product to the same account: keep the first (upsell rules
+    # come first, then cross-sell, down-sell and goals).
+    offers = offers.drop_duplicates(["account_id", "product_id"])
+
+    base = offers["rule"].map(settings.OFFER_PROBABILITY).fillna(0.2)
+    factor = offers["tier"].map(TIER_FACTOR).fillna(TIER_FACTOR["low"])
+    factor = factor * offers["churn_risk"].fillna(False).astype(bool).map(
+        {True: CHURN_FACTOR, False: 1}
+    )
+    offers["probability"] = (base * factor).clip(0, 1).round(3)
+    # A down-sell's value is the revenue it keeps; any other card's is the uplift it adds.
+    value = offers["monthly_uplift"].where(offers["kind"] != OpportunityType.DOWN_SELL)
+    value = value.fillna(offers["kept_revenue"])
+    offers["expected_value"] = (offers["probability"] * value).round().astype(int)
+
+    capped = within_contact_cap(
+        offers,
+        contacts=sources.contacts(window, days=settings.OFFER_CONTACT_WINDOW_DAYS),
+        cap=settings.OFFER_CONTACT_CAP,
+    )
+    held_back["contact_cap"] = int((~capped).sum())
+    offers = offers[capped].copy()
+
+    offers["timing"] = moments(
+        offers,
+        qbrs=upcoming_qbrs(run_date=run_date, days=settings.OFFER_QBR_WINDOW_DAYS),
+        run_date=run_date,
+        months_ahead=settings.OFFER_FISCAL_MONTHS_AHEAD,
+    )
+    stories = sources.success_stories()
+    offers = offers.merge(stories, on=["industry", "product_id"], how="left")
+    offers.attrs["held_back"] = held_back
+    return offers
+
+
+def optional(value):
+    return None if value is None or pd.isna(value) else int(value)
+
+
+@transaction.atomic
+def offers_generate(*, run_date: datetime.date) -> dict[str, int]:
+    """Write the cards of `run_date` (see offer_candidates); returns counts for the log."""
+    offers = offer_candidates(run_date=run_date)
+    cards = [
+        OfferCard(
+            account_id=int(row.account_id),
+            rep_id=int(row.owner_id),
+            kind=row.kind,
+            product_id=int(row.product_id),
+            current_product_id=optional(row.current_product_id),
+            source=row.source,
+            source_id=optional(row.source_id),
+            rule=row.rule,
+            monthly_uplift=int(row.monthly_uplift),
+            probability=Decimal(str(row.probability)),
+            expected_value=int(row.expected_value),
+            reasons=row.reasons,
+            talking_points=row.talking_points,
+            timing=row.timing,
+            success_story_id=optional(row.story_id),
+            generated_on=run_date,
+            opportunity_id=optional(row.opportunity_id),
+        )
+        for row in offers.itertuples(index=False)
+    ]
+    # ignore_conflicts: a campaign card written meanwhile for the same product wins
+    OfferCard.objects.bulk_create(cards, batch_size=1_000, ignore_conflicts=True)
+    result = {"cards": len(cards), **offers.attrs.get("held_back", {})}
+    logger.info("offers %s: %s", run_date, result)
+    return result

@@ -1,0 +1,250 @@
+"""What the offer engine reads, one query per source, as DataFrames over every account."""
+
+import datetime
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db.models import Count, Max, Q, Sum
+
+from accounts.models import (
+    Account,
+    Activity,
+    LoyaltyScore,
+    NPSResponse,
+    Product,
+    Subscription,
+    SuccessStory,
+)
+from accounts.scoring.sources import monthly_usage
+
+from ..models import Hearing, OfferCard, Opportunity, WatchCondition
+
+USAGE_DAYS = 30  # utilisation and growth over the last 30 days against the 30 before
+
+
+def frame(queryset, *columns: str) -> pd.DataFrame:
+    return pd.DataFrame.from_records(list(queryset.values_list(*columns)), columns=columns)
+
+
+def last_full_month(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the calendar month before `day`'s month."""
+    last = day.replace(day=1) - datetime.timedelta(days=1)
+    return last.replace(day=1), last
+
+
+@dataclass(frozen=True)
+class OfferWindow:
+    """The run date and the data day (the day before, the last complete day of data)."""
+
+    run_date: datetime.date
+
+    @property
+    def as_of(self) -> datetime.date:
+        return self.run_date - datetime.timedelta(days=1)
+
+    def days_before(self, days: int) -> datetime.date:
+        return self.run_date - datetime.timedelta(days=days)
+
+    def days_after(self, days: int) -> datetime.date:
+        return self.run_date + datetime.timedelta(days=days)
+
+
+def accounts() -> pd.DataFrame:
+    return frame(
+        Account.objects.all(),
+        "id",
+        "owner_id",
+        "industry",
+        "fiscal_closing_month",
+        "do_not_contact",
+        "quiet_until",
+    ).rename(columns={"id": "account_id"})
+
+
+def scores(window: OfferWindow) -> pd.DataFrame:
+    """Each account's latest loyalty score on or before the run date."""
+    latest = LoyaltyScore.objects.filter(as_of__lte=window.run_date).aggregate(day=Max("as_of"))
+    rows = frame(
+        LoyaltyScore.objects.filter(as_of=latest["day"]),
+        "account_id",
+        "score",
+        "tier",
+        "churn_risk",
+    )
+    rows["score"] = rows["score"].astype(float)
+    return rows
+
+
+def products() -> pd.DataFrame:
+    rows = frame(
+        Product.objects.all(),
+        "id",
+        "kind",
+        "family_id",
+        "tier_rank",
+        "monthly_price",
+        "included_usage",
+        "overage_unit_price",
+        "usage_measure",
+        "is_active",
+    ).rename(columns={"id": "product_id"})
+    for column in ("included_usage", "overage_unit_price"):
+        rows[column] = pd.to_numeric(rows[column], errors="coerce").astype(float)
+    rows["is_active"] = rows["is_active"].astype(bool)  # an empty column would be "object"
+    return rows
+
+
+def subscriptions(window: OfferWindow) -> pd.DataFrame:
+    """Subscriptions in force on the run date (trials included), with last month's usage and
+    the two 30-day windows (counts summed, levels averaged: accounts.scoring.monthly_usage)."""
+    day = window.run_date
+    month_start, month_end = last_full_month(day)
+    month_days = (month_end - month_start).days + 1
+    recent = Q(usage_records__date__gt=window.days_before(USAGE_DAYS + 1))
+    recent &= Q(usage_records__date__lte=window.as_of)
+    before = Q(usage_records__date__gt=window.days_before(2 * USAGE_DAYS + 1))
+    before &= Q(usage_records__date__lte=window.days_before(USAGE_DAYS + 1))
+    month = Q(usage_records__date__gte=month_start, usage_records__date__lte=month_end)
+    rows = (
+        Subscription.objects.filter(started_on__lte=day)
+        .exclude(status=Subscription.Status.CANCELLED)
+        .exclude(cancelled_on__lte=day)
+        .annotate(
+            used_recently=Sum(monthly_usage(USAGE_DAYS, prefix="usage_records__"), filter=recent),
+            used_before=Sum(monthly_usage(USAGE_DAYS, prefix="usage_records__"), filter=before),
+            used_last_month=Sum(monthly_usage(month_days, prefix="usage_records__"), filter=month),
+        )
+    )
+    subs = frame(
+        rows,
+        "id",
+        "account_id",
+        "product_id",
+        "quantity",
+        "monthly_amount",
+        "billing_model",
+        "status",
+        "renewal_on",
+        "trial_ends_on",
+        "used_recently",
+        "used_before",
+        "used_last_month",
+    ).rename(columns={"id": "subscription_id"})
+    for column in ("used_recently", "used_before", "used_last_month"):
+        subs[column] = pd.to_numeric(subs[column], errors="coerce").astype(float)
+    return subs
+
+
+def complements() -> pd.DataFrame:
+    """(add-on, product it complements) pairs."""
+    through = Product.complements.through.objects.all()
+    return frame(through, "from_product_id", "to_product_id").rename(
+        columns={"from_product_id": "add_on_id", "to_product_id": "anchor_id"}
+    )
+
+
+def product_motives() -> pd.DataFrame:
+    return frame(Product.motives.through.objects.all(), "product_id", "buyingmotive_id")
+
+
+def hearing_motives(window: OfferWindow) -> pd.DataFrame:
+    """The buying motives heard at each account in the last year (hearings' motive tags)."""
+    through = Hearing.motives.through.objects.filter(
+        hearing__held_on__gt=window.days_before(365), hearing__held_on__lte=window.run_date
+    )
+    return (
+        frame(through, "hearing__account_id", "buyingmotive_id")
+        .rename(columns={"hearing__account_id": "account_id"})
+        .drop_duplicates()
+    )
+
+
+def success_stories() -> pd.DataFrame:
+    """The first story per (industry, product)."""
+    rows = frame(SuccessStory.objects.order_by("pk"), "industry", "product_id", "id")
+    return rows.drop_duplicates(["industry", "product_id"]).rename(columns={"id": "story_id"})
+
+
+def quiet_signals(window: OfferWindow, *, detractor_days: int, hesitation_days: int):
+    """Accounts inside a quiet period for each reason: detractor, complaint, hesitation."""
+    detractors = NPSResponse.objects.filter(
+        score__lte=6,
+        answered_on__gt=window.days_before(detractor_days),
+        answered_on__lte=window.run_date,
+    ).values_list("account_id", flat=True)
+    complaints = Activity.objects.filter(
+        Q(resolved_on__isnull=True) | Q(resolved_on__gt=window.run_date),
+        kind__in=Activity.NEGATIVE_KINDS,
+        occurred_on__lte=window.run_date,
+    ).values_list("account_id", flat=True)
+    hesitations = Hearing.objects.filter(
+        hesitant=True,
+        held_on__gt=window.days_before(hesitation_days),
+        held_on__lte=window.run_date,
+    ).values_list("account_id", flat=True)
+    return {
+        "detractor": set(detractors),
+        "complaint": set(complaints),
+        "hesitation": set(hesitations),
+    }
+
+
+def contacts(window: OfferWindow, *, days: int) -> pd.Series:
+    """Per account: cards made before the run date plus contacts logged, over `days` days."""
+    since = window.days_before(days)
+    cards = (
+        OfferCard.objects.filter(generated_on__gt=since, generated_on__lt=window.run_date)
+        .values("account_id")
+        .annotate(n=Count("pk"))
+    )
+    touches = (
+        Activity.objects.filter(
+            kind__in=Activity.CONTACT_KINDS,
+            occurred_on__gt=since,
+            occurred_on__lte=window.run_date,
+        )
+        .values("account_id")
+        .annotate(n=Count("pk"))
+    )
+    both = pd.concat(
+        [frame(cards, "account_id", "n"), frame(touches, "account_id", "n")], ignore_index=True
+    )
+    return both.groupby("account_id")["n"].sum()
+
+
+def blocked_products(window: OfferWindow, *, cooldown_days: int) -> pd.DataFrame:
+    """(account, product) pairs no card may offer: a live card, an open opportunity for it,
+    or a card dismissed within the cooldown."""
+    live = OfferCard.objects.filter(status__in=OfferCard.LIVE)
+    dismissed = OfferCard.objects.filter(
+        status=OfferCard.Status.DISMISSED,
+        acted_at__date__gt=window.days_before(cooldown_days),
+    )
+    opportunities = Opportunity.objects.open().filter(to_product__isnull=False)
+    return pd.concat(
+        [
+            frame(live, "account_id", "product_id"),
+            frame(dismissed, "account_id", "product_id"),
+            frame(opportunities, "account_id", "to_product_id").rename(
+                columns={"to_product_id": "product_id"}
+            ),
+        ],
+        ignore_index=True,
+    ).drop_duplicates()
+
+
+def met_watch_conditions(window: OfferWindow) -> pd.DataFrame:
+    """Intermediate goals met on the run date (their opportunity was made by the goal check)."""
+    rows = WatchCondition.objects.filter(
+        status=WatchCondition.Status.MET, evaluated_on=window.run_date
+    )
+    return frame(
+        rows,
+        "id",
+        "account_id",
+        "product_id",
+        "opportunity_type",
+        "promised_value",
+        "promised_action",
+        "opportunity_id",
+    ).rename(columns={"id": "condition_id"})

@@ -1,0 +1,65 @@
+"""When to raise an offer: a natural moment beats a cold push (002, 003).
+
+The moment is data ({"code", "date"} or {"code", "month", "date"}); texts.py words it.
+Order of preference: the rule's own moment (trial end, renewal), a QBR on the calendar
+within the window, the fiscal closing month when it is near, else none.
+"""
+
+import datetime
+
+import pandas as pd
+
+from accounts.models import Activity
+
+
+def upcoming_qbrs(*, run_date: datetime.date, days: int) -> pd.Series:
+    """Each account's next QBR within `days` days: the hook for the QBR calendar.
+
+    QBRs are planned as accounts.Activity rows of kind QBR dated in the future until the QBR
+    module offers its own schedule; replace this one query to read that instead.
+    """
+    rows = (
+        Activity.objects.filter(
+            kind=Activity.Kind.QBR,
+            occurred_on__gte=run_date,
+            occurred_on__lte=run_date + datetime.timedelta(days=days),
+        )
+        .order_by("account_id", "occurred_on")
+        .values_list("account_id", "occurred_on")
+    )
+    frame = pd.DataFrame(list(rows), columns=["account_id", "occurred_on"])
+    return frame.drop_duplicates("account_id").set_index("account_id")["occurred_on"]
+
+
+def next_closing(month: int | None, run_date: datetime.date, months_ahead: int):
+    """The first day of the account's next fiscal closing month, if within `months_ahead`."""
+    if month is None or pd.isna(month):
+        return None
+    ahead = (int(month) - run_date.month) % 12
+    if ahead > months_ahead:
+        return None
+    year = run_date.year + (run_date.month + ahead - 1) // 12
+    return datetime.date(year, int(month), 1)
+
+
+def moments(
+    offers: pd.DataFrame, *, qbrs: pd.Series, run_date: datetime.date, months_ahead: int
+) -> list[dict]:
+    """The suggested moment of each candidate row, in order."""
+    chosen = []
+    for row in offers.itertuples(index=False):
+        if isinstance(row.moment, dict):
+            chosen.append(row.moment)
+            continue
+        qbr = qbrs.get(row.account_id)
+        if qbr is not None:
+            chosen.append({"code": "qbr", "date": qbr.isoformat()})
+            continue
+        closing = next_closing(row.fiscal_closing_month, run_date, months_ahead)
+        if closing is not None:
+            chosen.append(
+                {"code": "fiscal_closing", "month": closing.month, "date": closing.isoformat()}
+            )
+            continue
+        chosen.append({})
+    return chosen
