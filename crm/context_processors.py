@@ -15,11 +15,13 @@ WORK_PAGES = [
     # answers (accounts/imports/specs.py says which kinds each role may import).
     (_("Imports"), "imports:index"),
 ]
+CAMPAIGNS = (_("Campaigns"), "campaigns:list")
+MY_TARGETS = (_("My targets"), "campaigns:my_targets")
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.REP: [(_("Dashboard"), "home_rep"), *WORK_PAGES],
-    Role.MANAGER: [(_("Team"), "home_manager"), *WORK_PAGES],
+    Role.REP: [(_("Dashboard"), "home_rep"), *WORK_PAGES, MY_TARGETS],
+    Role.MANAGER: [(_("Team"), "home_manager"), *WORK_PAGES, CAMPAIGNS],
     Role.CUSTOMER_SUCCESS: [(_("Customer success"), "home_cs"), *WORK_PAGES],
-    Role.ADMIN: [(_("Administration"), "home_admin"), *WORK_PAGES],
+    Role.ADMIN: [(_("Administration"), "home_admin"), *WORK_PAGES, CAMPAIGNS],
 }
 
 
