@@ -1,6 +1,6 @@
 """Campaigns: a plan, a customer segment frozen into targets, and each target's workflow."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -112,11 +112,13 @@ class Campaign(models.Model):
 
     @property
     def planned_wins(self) -> Decimal:
-        return (self.planned_targets * self.expected_success_rate / 100).quantize(Decimal("0.1"))
+        wins = self.planned_targets * self.expected_success_rate / 100
+        return wins.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     @property
     def planned_revenue(self) -> int:
-        return round(self.planned_targets * self.expected_success_rate / 100 * self.revenue_per_win)
+        revenue = self.planned_targets * self.expected_success_rate / 100 * self.revenue_per_win
+        return int(revenue.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 class TargetStatus(models.TextChoices):

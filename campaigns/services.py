@@ -139,6 +139,10 @@ def campaign_close(*, campaign: Campaign, by: User) -> Campaign:
 # --- freeze -------------------------------------------------------------------------------
 
 
+def _one_decimal(value) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
 def _snapshot(account: Account) -> dict:
     """The values that qualified `account`, as plain JSON (the list must not move later)."""
     owner = account.owner
@@ -154,11 +158,9 @@ def _snapshot(account: Account) -> dict:
         "owner": str(owner) if owner else "",
         "team_id": owner.team_id if owner else None,
         "team": str(owner.team) if owner and owner.team else "",
-        "score": None if account.latest_score is None else str(account.latest_score),
+        "score": _one_decimal(account.latest_score),
         "tier": account.latest_tier or "",
-        "utilisation": (
-            None if account.latest_utilisation is None else str(account.latest_utilisation)
-        ),
+        "utilisation": _one_decimal(account.latest_utilisation),
         "nps": account.latest_nps_score,
         "mrr": account.mrr,
         "renewal_on": account.next_renewal_on.isoformat() if account.next_renewal_on else None,
@@ -532,7 +534,7 @@ def campaign_target_move(
             monthly_amount_change=abs(_monthly_uplift(campaign=campaign, target=target)),
         )
     if stage is not None:
-        opportunity_move(
+        target.opportunity = opportunity_move(
             opportunity=target.opportunity,
             stage=stage,
             by=by,
