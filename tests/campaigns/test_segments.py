@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from accounts.models import NPSResponse
 from campaigns.segments import SegmentCriteria, segment_accounts

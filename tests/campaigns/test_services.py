@@ -45,16 +45,16 @@ def test_plan_is_targets_times_success_rate(manager, team_a):
 
 def test_create_defaults_revenue_per_win_to_a_year_of_the_offer(manager, team_a, team_b):
     product = PlanFactory(monthly_price=40_000)
-    kwargs = dict(
-        by=manager,
-        name="春のアップセル",
-        type="upsell",
-        product=product,
-        starts_on=datetime.date(2026, 4, 1),
-        ends_on=datetime.date(2026, 6, 30),
-        planned_targets=10,
-        expected_success_rate=Decimal(30),
-    )
+    kwargs = {
+        "by": manager,
+        "name": "春のアップセル",
+        "type": "upsell",
+        "product": product,
+        "starts_on": datetime.date(2026, 4, 1),
+        "ends_on": datetime.date(2026, 6, 30),
+        "planned_targets": 10,
+        "expected_success_rate": Decimal(30),
+    }
     campaign = services.campaign_create(teams=[team_a], **kwargs)
     assert campaign.revenue_per_win == 12 * product.monthly_price
     with pytest.raises(ValidationError) as error:
