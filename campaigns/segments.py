@@ -1,10 +1,11 @@
 """The segment builder's criteria and the one set-based query that turns them into accounts.
 
-Loyalty tier, score and utilisation come from each account's latest loyalty score (the
-nightly job writes one per account per day; utilisation is the usage component's value, the
-share of the included amount used over the last 30 days). NPS is the category of the latest
-answer. Everything is a join or a correlated subquery on an index, so a count over 100,000
-accounts stays a single query (docs/benchmarks.md has the figures).
+Loyalty tier, score and utilisation come from the latest loyalty scores (the nightly job
+scores every account each day; utilisation is the usage component's value, the share of the
+included amount used over the last 30 days). NPS is the category of the latest answer.
+Every criterion is a semi-join (pk IN ...) or an EXISTS the planner runs as a hash join, never
+a subquery per account, so a count over 100,000 accounts stays one fast query
+(tests/benchmarks/bench_segment.py; figures in docs/benchmarks.md).
 """
 
 import dataclasses
@@ -101,8 +102,15 @@ def _utilisation() -> Cast:
     return Cast(KT("components__usage__value"), DecimalField(max_digits=8, decimal_places=1))
 
 
-def _latest_score_condition(criteria: SegmentCriteria) -> Exists | None:
-    """An EXISTS on the account's latest score meeting the loyalty and utilisation criteria."""
+def _latest_scores_day() -> Subquery:
+    """The latest day scored: the nightly run scores every account each day, so an account's
+    latest score is its score of that day. Uncorrelated, so PostgreSQL computes it once; the
+    (as_of, tier) index answers it."""
+    return Subquery(LoyaltyScore.objects.order_by("-as_of").values("as_of")[:1])
+
+
+def _latest_score_condition(criteria: SegmentCriteria) -> Q | None:
+    """Accounts whose latest score meets the loyalty and utilisation criteria (a semi-join)."""
     condition = Q()
     if criteria.tiers:
         condition &= Q(tier__in=criteria.tiers)
@@ -116,13 +124,27 @@ def _latest_score_condition(criteria: SegmentCriteria) -> Exists | None:
         condition &= Q(utilisation__lte=criteria.utilisation_max)
     if not condition:
         return None
-    latest = LoyaltyScore.objects.filter(account=OuterRef("account")).order_by("-as_of")
-    return Exists(
-        LoyaltyScore.objects.filter(account=OuterRef("pk"))
+    scores = (
+        LoyaltyScore.objects.filter(as_of=_latest_scores_day())
         .alias(utilisation=_utilisation())
-        .filter(as_of=Subquery(latest.values("as_of")[:1]))
         .filter(condition)
     )
+    return Q(pk__in=scores.values("account"))
+
+
+def _latest_nps_condition(categories: list[str]) -> Q:
+    """Accounts whose latest NPS answer is in one of `categories`: an answer with no later
+    answer of the same account (an anti-join, not a subquery per account)."""
+    in_range = Q()
+    for category in categories:
+        low, high = category_score_range(category)
+        in_range |= Q(score__gte=low, score__lte=high)
+    later = NPSResponse.objects.filter(account=OuterRef("account")).filter(
+        Q(answered_on__gt=OuterRef("answered_on"))
+        | Q(answered_on=OuterRef("answered_on"), pk__gt=OuterRef("pk"))
+    )
+    latest = NPSResponse.objects.filter(in_range).exclude(Exists(later))
+    return Q(pk__in=latest.values("account"))
 
 
 def segment_accounts(
@@ -138,14 +160,6 @@ def segment_accounts(
     subscription to the offered product, and a target in another active campaign offering
     the same product. Rows carry the latest score, tier, utilisation and NPS answer.
     """
-    latest_nps = NPSResponse.objects.filter(account=OuterRef("pk")).order_by("-answered_on", "-pk")
-    mrr = (
-        _live_subscriptions()
-        .order_by()
-        .values("account")
-        .annotate(total=Sum("monthly_amount"))
-        .values("total")
-    )
     from .models import CampaignTarget
 
     other_campaigns = CampaignTarget.objects.filter(
@@ -160,20 +174,12 @@ def segment_accounts(
         .filter(Q(quiet_until__isnull=True) | Q(quiet_until__lt=today))
         .exclude(Exists(_live_subscriptions().filter(product=campaign.product_id)))
         .exclude(Exists(other_campaigns))
-        .annotate(
-            latest_nps_score=Subquery(latest_nps.values("score")[:1]),
-            mrr=Coalesce(Subquery(mrr, output_field=IntegerField()), Value(0)),
-        )
     )
     score = _latest_score_condition(criteria)
     if score is not None:
         accounts = accounts.filter(score)
     if criteria.nps_categories:
-        nps = Q()
-        for category in criteria.nps_categories:
-            low, high = category_score_range(category)
-            nps |= Q(latest_nps_score__gte=low, latest_nps_score__lte=high)
-        accounts = accounts.filter(nps)
+        accounts = accounts.filter(_latest_nps_condition(criteria.nps_categories))
     if criteria.industries:
         accounts = accounts.filter(industry__in=criteria.industries)
     if criteria.sizes:
@@ -201,7 +207,17 @@ def with_qualifying_values(accounts: QuerySet[Account]) -> QuerySet[Account]:
     """Add what the sample and the frozen snapshot show: latest score, tier, utilisation,
     NPS answer, and the owner with their team. Subqueries run for the fetched rows only."""
     latest = _latest_scores()
+    latest_nps = NPSResponse.objects.filter(account=OuterRef("pk")).order_by("-answered_on", "-pk")
+    mrr = (
+        _live_subscriptions()
+        .order_by()
+        .values("account")
+        .annotate(total=Sum("monthly_amount"))
+        .values("total")
+    )
     return accounts.select_related("owner__team").annotate(
+        latest_nps_score=Subquery(latest_nps.values("score")[:1]),
+        mrr=Coalesce(Subquery(mrr, output_field=IntegerField()), Value(0)),
         latest_score=Subquery(latest.values("score")[:1]),
         latest_tier=Subquery(latest.values("tier")[:1]),
         latest_utilisation=Subquery(latest.annotate(u=_utilisation()).values("u")[:1]),
