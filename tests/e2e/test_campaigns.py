@@ -27,8 +27,8 @@ def test_a_manager_builds_freezes_and_assigns_and_a_rep_sees_the_cards(page, liv
     log_in(page, live_server, "manager1@example.com")
     page.get_by_role("link", name="キャンペーン").first.click()
     page.get_by_role("link", name="新規キャンペーン").click()
-    page.get_by_label("名前").fill("春のアップセル")
-    page.get_by_label("種類").select_option(label="アップセル")
+    page.get_by_label("名称").fill("春のアップセル")
+    page.get_by_label("種別").select_option(label="アップセル")
     page.get_by_label("提案する商品・プラン").select_option(label="リードブースト Pro")
     page.get_by_label("開始日").fill("2026-04-01")
     page.get_by_label("終了日").fill("2026-06-30")
@@ -63,8 +63,9 @@ def test_a_manager_builds_freezes_and_assigns_and_a_rep_sees_the_cards(page, liv
     cards = page.get_by_test_id("target-card")
     expect(cards).to_have_count(2)
     first = cards.first
-    first.get_by_label("次のステップ").select_option(label="接触済み")
+    first.get_by_label("次の段階").select_option(label="接触済み")
     first.get_by_label("顧客の反応").fill("前向きに検討")
     first.get_by_role("button", name="更新").click()
-    expect(page.get_by_text("接触済み").first).to_be_visible()
+    expect(page.get_by_text("ターゲットを更新しました。")).to_be_visible()
+    expect(cards.first.locator(".badge")).to_have_text("接触済み")
     assert campaign.targets.filter(status="contacted").count() == 1
