@@ -166,7 +166,7 @@ class ReassignForm(forms.Form):
 
 
 class TargetMoveForm(forms.Form):
-    status = forms.ChoiceField(label=_("Move to"), choices=TargetStatus.choices)
+    status = forms.ChoiceField(label=_("Next stage"), choices=TargetStatus.choices)
     reason = forms.ChoiceField(
         label=_("Reason"), required=False, choices=[("", "—"), *TargetReason.choices]
     )
