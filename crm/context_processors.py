@@ -15,19 +15,14 @@ WORK_PAGES = [
     # answers (accounts/imports/specs.py says which kinds each role may import).
     (_("Imports"), "imports:index"),
 ]
+CAMPAIGNS = (_("Campaigns"), "campaigns:list")
+MY_TARGETS = (_("My targets"), "campaigns:my_targets")
+OFFER_FEEDBACK = (_("Offer feedback"), "opportunities:offers:report")
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.REP: [(_("Dashboard"), "home_rep"), *WORK_PAGES],
-    Role.MANAGER: [
-        (_("Team"), "home_manager"),
-        *WORK_PAGES,
-        (_("Offer feedback"), "opportunities:offers:report"),
-    ],
+    Role.REP: [(_("Dashboard"), "home_rep"), *WORK_PAGES, MY_TARGETS],
+    Role.MANAGER: [(_("Team"), "home_manager"), *WORK_PAGES, CAMPAIGNS, OFFER_FEEDBACK],
     Role.CUSTOMER_SUCCESS: [(_("Customer success"), "home_cs"), *WORK_PAGES],
-    Role.ADMIN: [
-        (_("Administration"), "home_admin"),
-        *WORK_PAGES,
-        (_("Offer feedback"), "opportunities:offers:report"),
-    ],
+    Role.ADMIN: [(_("Administration"), "home_admin"), *WORK_PAGES, CAMPAIGNS, OFFER_FEEDBACK],
 }
 
 

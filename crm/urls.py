@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/imports/", include("accounts.imports.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("accounts/", include("accounts.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -112,6 +112,9 @@ def sentence(item: dict, *, products=None, motives=None) -> str:
             % {"seats": p["seats"], "price": yen(p["price"])}
         ),
         "promised": lambda: _("They said they would: %(action)s.") % {"action": p["action"]},
+        "campaign": lambda: (
+            _("Chosen for the campaign “%(campaign)s”.") % {"campaign": p["campaign"]}
+        ),
     }
     return texts[code]() if code in texts else code
 

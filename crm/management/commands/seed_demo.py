@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from crm.demo.accounts import demo_staff, seed_accounts
+from crm.demo.campaigns import seed_campaigns
 from crm.demo.catalogue import seed_catalogue
 from crm.demo.opportunities import seed_opportunities
 from crm.demo.users import DEMO_PASSWORD, PEOPLE, TEAMS, seed_users
@@ -57,6 +58,8 @@ class Command(BaseCommand):
                 accounts=list(Account.objects.filter(owner__isnull=False).order_by("pk")[:30]),
                 users=users,
             )
+        with transaction.atomic():
+            seed_campaigns(users=users, catalogue=catalogue, today=timezone.localdate())
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
