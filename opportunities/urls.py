@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -19,5 +19,6 @@ urlpatterns = [
     path("hearings/<int:pk>/goals/", views.hearing_goal_create, name="hearing_goal_create"),
     path("follow-ups/", views.follow_up_list, name="follow_ups"),
     path("follow-ups/new/", views.follow_up_create, name="follow_up_create"),
+    path("qbr/", include("opportunities.qbr.urls")),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
 ]

@@ -134,6 +134,18 @@ class Agenda:
             return "done"
         return "overdue" if item.follow_up.due_on < self.today else "open"
 
+    @property
+    def action_rows(self) -> list[tuple[QBRActionItem, str, str]]:
+        """(item, status, the quarter of the QBR that agreed it): last QBR's, then this one's."""
+        rows = [
+            (item, self.action_status(item), self.previous.quarter_label)
+            for item in self.last_actions
+        ]
+        rows += [
+            (item, self.action_status(item), self.meeting.quarter_label) for item in self.actions
+        ]
+        return rows
+
 
 def review_period(meeting: QBRMeeting, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The quarter the meeting reviews: the 91 days up to its date (or today, before it)."""

@@ -189,15 +189,16 @@ def _deck(agenda: Agenda) -> bytes:
     statuses = {"done": _("Done"), "open": _("Open"), "overdue": _("Overdue")}
     _table(
         slide,
-        [_("Action"), _("Owner"), _("Due"), _("Status")],
+        [_("Action"), _("Owner"), _("Due"), _("Status"), _("From")],
         [
             [
                 item.follow_up.title,
                 item.follow_up.owner.get_full_name(),
                 date_format(item.follow_up.due_on, "SHORT_DATE_FORMAT"),
-                statuses[agenda.action_status(item)],
+                statuses[status],
+                source,
             ]
-            for item in agenda.last_actions + agenda.actions
+            for item, status, source in agenda.action_rows
         ],
     )
     if meeting.notes or meeting.decisions:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account, Activity, BuyingMotive, Contact
 from crm.users.models import User
 
-from ..models import FollowUp, QBRActionItem, QBRGoal, QBRMeeting, quarter_of
+from ..models import QBRActionItem, QBRGoal, QBRMeeting, quarter_of
 from ..services import follow_up_create
 from . import agenda as agenda_data
 
@@ -235,12 +235,3 @@ def qbr_hold(
             outcome=decisions or notes,
         )
     return meeting
-
-
-def qbr_action_items_pending(*, meeting: QBRMeeting) -> list[FollowUp]:
-    """The follow-ups of `meeting`'s action items still to do (for a reminder or a check)."""
-    return list(
-        FollowUp.objects.filter(qbr_action__meeting=meeting, done_at__isnull=True).select_related(
-            "owner"
-        )
-    )
