@@ -4,8 +4,8 @@ Japanese labels need a CJK font: Noto Sans CJK (Debian's fonts-noto-cjk) when in
 Without one, the legends show numbers and the table beside each chart carries the names.
 """
 
+import functools
 import io
-from functools import cache
 
 import matplotlib
 from matplotlib import font_manager
@@ -18,7 +18,7 @@ SIZE_INCHES = (8, 3.6)
 DPI = 120
 
 
-@cache
+@functools.cache
 def cjk_family() -> str | None:
     """The first installed font that draws Japanese, or None."""
     installed = {font.name for font in font_manager.fontManager.ttflist}
@@ -35,15 +35,24 @@ def _figure() -> Figure:
 
 
 def _png(figure: Figure) -> bytes:
-    """The figure as PNG; text is laid out here, so the font is chosen here."""
-    family = cjk_family()
-    fonts = {"font.family": [family, "DejaVu Sans"]} if family else {}
     buffer = io.BytesIO()
-    with matplotlib.rc_context(fonts):
-        figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format="png")
     return buffer.getvalue()
 
 
+def _with_cjk_font(draw):
+    """Draw with the CJK font first: text takes its font when it is created."""
+
+    @functools.wraps(draw)
+    def wrapped(kpis: KPIs) -> bytes:
+        family = cjk_family()
+        with matplotlib.rc_context({"font.family": [family, "DejaVu Sans"]} if family else {}):
+            return draw(kpis)
+
+    return wrapped
+
+
+@_with_cjk_font
 def usage_png(kpis: KPIs) -> bytes:
     """Monthly use of each subscription, with its monthly allowance as a dashed line."""
     figure = _figure()
@@ -63,6 +72,7 @@ def usage_png(kpis: KPIs) -> bytes:
     return _png(figure)
 
 
+@_with_cjk_font
 def score_png(kpis: KPIs) -> bytes:
     """The loyalty score over the quarter, 0 to 100."""
     figure = _figure()
