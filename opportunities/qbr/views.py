@@ -38,8 +38,8 @@ def _detail(request, meeting, **forms):
     context = {
         "meeting": meeting,
         "agenda": agenda,
-        "goal_form": GoalForm(),
-        "action_form": ActionItemForm(user=request.user),
+        "goal_form": GoalForm(prefix="goal"),
+        "action_form": ActionItemForm(user=request.user, prefix="action"),
         **forms,
     }
     return render(request, "opportunities/qbr/detail.html", context)
@@ -142,7 +142,7 @@ def qbr_agenda_edit(request, pk: int):
 @require_POST
 def qbr_goal_add(request, pk: int):
     meeting = _meeting(request, pk)
-    form = GoalForm(request.POST)
+    form = GoalForm(request.POST, prefix="goal")
     goal = submit(
         form,
         lambda: services.qbr_goal_add(
@@ -167,7 +167,7 @@ def qbr_goal_remove(request, pk: int, goal_pk: int):
 @require_POST
 def qbr_action_add(request, pk: int):
     meeting = _meeting(request, pk)
-    form = ActionItemForm(request.POST, user=request.user)
+    form = ActionItemForm(request.POST, user=request.user, prefix="action")
     item = submit(
         form,
         lambda: services.qbr_action_item_add(meeting=meeting, by=request.user, **form.cleaned_data),

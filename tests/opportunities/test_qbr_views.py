@@ -58,7 +58,7 @@ def test_permission_matrix(client, request, world, team_b, meeting, page, who, s
 
 def test_another_teams_rep_cannot_write_to_the_qbr(client, world, meeting):
     client.force_login(world["rep_b"])
-    response = client.post(url("goal_add", meeting), {"title": "x"})
+    response = client.post(url("goal_add", meeting), {"goal-title": "x"})
     assert response.status_code == 404
     assert not meeting.goals.exists()
 
@@ -77,7 +77,11 @@ def test_bad_action_item_shows_a_message_and_saves_nothing(client, cs_user, meet
     client.force_login(cs_user)
     response = client.post(
         url("action_add", meeting),
-        {"title": "見積を送る", "owner": cs_user.pk, "due_on": TODAY - datetime.timedelta(days=1)},
+        {
+            "action-title": "見積を送る",
+            "action-owner": cs_user.pk,
+            "action-due_on": TODAY - datetime.timedelta(days=1),
+        },
     )
     assert response.status_code == 200
     assert "過去の日付" in response.content.decode() or "past" in response.content.decode()
