@@ -1,8 +1,8 @@
 """Demo QBRs: for accounts with a CS owner, last quarter's QBR (held, with goals and action
 items, one done and one overdue) and this quarter's, coming up within the month.
 
-Deterministic (everything follows from the account's position) and idempotent: accounts that
-already have a QBR are left alone.
+Deterministic (everything follows from the account's position) and idempotent: once any of
+the accounts has a QBR, a later run finds it in one query and adds nothing.
 """
 
 import datetime
@@ -42,11 +42,9 @@ def _meeting(account: Account, day: datetime.date, **fields) -> QBRMeeting:
 def seed_qbrs(*, accounts: Sequence[Account], today: datetime.date | None = None) -> int:
     """Create the demo QBRs; returns how many accounts received them."""
     today = today or timezone.localdate()
-    accounts = [
-        account
-        for account in accounts
-        if account.cs_owner_id and not QBRMeeting.objects.filter(account=account).exists()
-    ]
+    accounts = [account for account in accounts if account.cs_owner_id]
+    if not accounts or QBRMeeting.objects.filter(account__in=accounts).exists():
+        return 0
     motives = {motive.code: motive for motive in BuyingMotive.objects.all()}
     seeded = 0
     for index, account in enumerate(accounts):

@@ -80,8 +80,9 @@ def test_the_export_is_flat(client, rep, accounts, django_assert_num_queries):
 #   NPS answers 1, NPS of the account 1, activities 1 + their count 1,
 #   audit history: 3 audited models × (newest versions + the versions before them) = 6,
 #   products naming the subscription entries 1, users named in changes (CS owner) 1,
-#   panels: the loyalty score history 1; from opportunities: deals 1, follow-ups 1, hearings 1.
-DETAIL_QUERIES = 3 + 7 + 6 + 2 + 1 + 3
+#   panels: the loyalty score history 1; from opportunities: deals 1, follow-ups 1, hearings 1,
+#   QBRs 1.
+DETAIL_QUERIES = 3 + 7 + 6 + 2 + 1 + 4
 
 
 @pytest.mark.parametrize("rows", [2, 30])
