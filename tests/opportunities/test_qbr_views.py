@@ -29,13 +29,13 @@ def url(name: str, meeting: QBRMeeting) -> str:
     return reverse(f"opportunities:qbr:{name}", args=[meeting.pk])
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_anonymous_is_sent_to_log_in(client, meeting, page):
-    response = client.get(url(page, meeting))
+@pytest.mark.parametrize("view_name", PAGES)
+def test_anonymous_is_sent_to_log_in(client, meeting, view_name):
+    response = client.get(url(view_name, meeting))
     assert response.status_code == 302 and "/login" in response["Location"]
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("view_name", PAGES)
 @pytest.mark.parametrize(
     ("who", "status"),
     [
@@ -47,11 +47,11 @@ def test_anonymous_is_sent_to_log_in(client, meeting, page):
         ("manager_b", 404),
     ],
 )
-def test_permission_matrix(client, request, world, team_b, meeting, page, who, status):
+def test_permission_matrix(client, request, world, team_b, meeting, view_name, who, status):
     users = {"rep_b": world["rep_b"], "manager_b": team_b.manager}
     user = users.get(who) or request.getfixturevalue(who)
     client.force_login(user)
-    assert client.get(url(page, meeting)).status_code == status
+    assert client.get(url(view_name, meeting)).status_code == status
     listed = client.get(reverse("opportunities:qbr:list")).content.decode()
     assert (meeting.get_absolute_url() in listed) == (status == 200)
 
