@@ -10,6 +10,7 @@ WORK_PAGES = [
     (_("Opportunities"), "opportunities:list"),
     (_("Follow-ups"), "opportunities:follow_ups"),
     (_("Forecast"), "opportunities:forecast"),
+    (_("QBRs"), "opportunities:qbr:list"),
     (_("NPS"), "accounts:nps"),
     # Every role imports something: reps and CS their accounts' contacts, usage and NPS
     # answers (accounts/imports/specs.py says which kinds each role may import).

@@ -80,6 +80,7 @@ ROOT_URLCONF = "crm.urls"
 ACCOUNT_PAGE_PANELS: list[str] = [
     "accounts.scoring.panels.score_panel",
     "opportunities.panels.account_pipeline_panels",
+    "opportunities.qbr.panels.account_qbr_panels",
 ]
 # A hearing that marks the customer hesitant pauses offers and books a CS follow-up this
 # many days later ("take a note, don't push").

@@ -8,6 +8,7 @@ from crm.users.decorators import role_required
 from crm.users.models import Role
 from opportunities import selectors as pipeline
 from opportunities.offers import selectors as offers
+from opportunities.qbr import selectors as qbr
 
 from . import selectors
 
@@ -49,7 +50,14 @@ def home_manager(request):
 
 @role_required(Role.CUSTOMER_SUCCESS)
 def home_cs(request):
-    return render(request, "crm/home_cs.html", {"team": request.user.team})
+    return render(
+        request,
+        "crm/home_cs.html",
+        {
+            "team": request.user.team,
+            "qbr": qbr.cs_home(user=request.user, today=timezone.localdate()),
+        },
+    )
 
 
 @role_required(Role.ADMIN)

@@ -20,5 +20,6 @@ urlpatterns = [
     path("follow-ups/", views.follow_up_list, name="follow_ups"),
     path("follow-ups/new/", views.follow_up_create, name="follow_up_create"),
     path("offers/", include("opportunities.offers.urls")),
+    path("qbr/", include("opportunities.qbr.urls")),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
 ]

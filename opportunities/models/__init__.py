@@ -14,6 +14,7 @@ from .hearings import (
 )
 from .offers import DismissReason, OfferCard, OfferSource
 from .pipeline import DEFAULT_PROBABILITY, Opportunity, OpportunityType, Source, Stage, StageChange
+from .qbr import QBRActionItem, QBRGoal, QBRMeeting, quarter_of
 from .texts import NEGATIVE_AMOUNT, PROBABILITY_RANGE, THRESHOLD_POSITIVE, in_current_language
 
 __all__ = [
@@ -32,6 +33,9 @@ __all__ = [
     "OfferSource",
     "Opportunity",
     "OpportunityType",
+    "QBRActionItem",
+    "QBRGoal",
+    "QBRMeeting",
     "Question",
     "QuestionKind",
     "Signal",
@@ -40,4 +44,5 @@ __all__ = [
     "StageChange",
     "WatchCondition",
     "in_current_language",
+    "quarter_of",
 ]

@@ -81,8 +81,8 @@ def test_the_export_is_flat(client, rep, accounts, django_assert_num_queries):
 #   audit history: 3 audited models × (newest versions + the versions before them) = 6,
 #   products naming the subscription entries 1, users named in changes (CS owner) 1,
 #   panels: the loyalty score history 1; from opportunities: deals 1, follow-ups 1, hearings 1,
-#   offer cards 1 + product and motive names for their reasons 2.
-DETAIL_QUERIES = 3 + 7 + 6 + 2 + 1 + 3 + 3
+#   offer cards 1 + product and motive names for their reasons 2, QBRs 1.
+DETAIL_QUERIES = 3 + 7 + 6 + 2 + 1 + 3 + 3 + 1
 
 
 @pytest.mark.parametrize("rows", [2, 30])

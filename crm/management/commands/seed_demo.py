@@ -10,6 +10,7 @@ from crm.demo.accounts import demo_staff, seed_accounts
 from crm.demo.campaigns import seed_campaigns
 from crm.demo.catalogue import seed_catalogue
 from crm.demo.opportunities import seed_opportunities
+from crm.demo.qbr import seed_qbrs
 from crm.demo.users import DEMO_PASSWORD, PEOPLE, TEAMS, seed_users
 
 DEFAULT_ACCOUNTS = 500
@@ -57,6 +58,9 @@ class Command(BaseCommand):
                 rng=random.Random(seed),  # noqa: S311  reproducible demo data, not a secret
                 accounts=list(Account.objects.filter(owner__isnull=False).order_by("pk")[:30]),
                 users=users,
+            )
+            seed_qbrs(
+                accounts=list(Account.objects.filter(cs_owner__isnull=False).order_by("pk")[:20])
             )
         with transaction.atomic():
             seed_campaigns(users=users, catalogue=catalogue, today=timezone.localdate())
