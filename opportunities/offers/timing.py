@@ -9,26 +9,23 @@ import datetime
 
 import pandas as pd
 
-from accounts.models import Activity
+from ..models import QBRMeeting
 
 
 def upcoming_qbrs(*, run_date: datetime.date, days: int) -> pd.Series:
-    """Each account's next QBR within `days` days: the hook for the QBR calendar.
-
-    QBRs are planned as accounts.Activity rows of kind QBR dated in the future until the QBR
-    module offers its own schedule; replace this one query to read that instead.
-    """
+    """Each account's next QBR not yet held within `days` days (offers belong in the QBR,
+    not in a cold call of their own: seed 003)."""
     rows = (
-        Activity.objects.filter(
-            kind=Activity.Kind.QBR,
-            occurred_on__gte=run_date,
-            occurred_on__lte=run_date + datetime.timedelta(days=days),
+        QBRMeeting.objects.filter(
+            scheduled_on__gte=run_date,
+            scheduled_on__lte=run_date + datetime.timedelta(days=days),
         )
-        .order_by("account_id", "occurred_on")
-        .values_list("account_id", "occurred_on")
+        .exclude(status=QBRMeeting.Status.HELD)
+        .order_by("account_id", "scheduled_on")
+        .values_list("account_id", "scheduled_on")
     )
-    frame = pd.DataFrame(list(rows), columns=["account_id", "occurred_on"])
-    return frame.drop_duplicates("account_id").set_index("account_id")["occurred_on"]
+    frame = pd.DataFrame(list(rows), columns=["account_id", "scheduled_on"])
+    return frame.drop_duplicates("account_id").set_index("account_id")["scheduled_on"]
 
 
 def next_closing(month: int | None, run_date: datetime.date, months_ahead: int):

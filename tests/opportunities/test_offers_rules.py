@@ -20,6 +20,7 @@ from tests.accounts.factories import (
     UsageRecordFactory,
 )
 from tests.opportunities.factories import HearingFactory, OpportunityFactory
+from tests.opportunities.qbr_factories import QBRFactory
 
 from .offer_world import RUN, days, family_of_two, generate, scored
 
@@ -334,7 +335,7 @@ def test_a_same_industry_success_story_is_attached(overage_account):
 )
 def test_timing_names_the_qbr_on_the_calendar(overage_account, language, expected):
     account, *_ = overage_account
-    ActivityFactory(account=account, kind=Activity.Kind.QBR, occurred_on=days(16))
+    QBRFactory(account=account, scheduled_on=days(16))
     generate()
     card = OfferCard.objects.get(account=account)
     assert card.timing == {"code": "qbr", "date": "2026-12-10"}
