@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/imports/", include("accounts.imports.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("accounts/", include("accounts.urls")),
+    path("api/v1/", include(("crm.api_urls", "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -142,6 +142,8 @@ def opportunity_create(
     )
     if stage in Stage.closed_values():
         raise ValidationError({"stage": _("A new opportunity starts in an open stage.")})
+    if hearing is not None and hearing.account_id != account.pk:
+        raise ValidationError({"hearing": _("That hearing belongs to another account.")})
     if subscription is not None and from_product is None:
         from_product = subscription.product
     opportunity = Opportunity.objects.create(
