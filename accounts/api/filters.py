@@ -1,6 +1,7 @@
 """List filters of the accounts API (django-filter), one FilterSet per resource."""
 
 import django_filters as filters
+from django import forms
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -20,20 +21,50 @@ from ..models import (
 )
 
 
-class IdFilterSet(filters.FilterSet):
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField  # "0.5" is an invalid id or count, not a number to round
+
+
+class StrictFilterSet(filters.FilterSet):
+    """Refuses a parameter sent empty instead of ignoring it: a client that sends
+    `?owner=` believes it filtered, and should be told it did not."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.filters:
+            if name not in self.data:
+                continue
+            value = self.data.get(name)
+            if value == "":
+                self.form.add_error(name, _("Give a value or leave the parameter out."))
+                valid = False
+            elif isinstance(self.filters[name], filters.BooleanFilter) and value not in (
+                "true",
+                "false",
+            ):
+                self.form.add_error(name, _("Give true or false."))
+                valid = False
+        return valid
+
+
+class IdFilterSet(StrictFilterSet):
     """Related objects are filtered by id, never looked up: an id the user may not see finds
     nothing, exactly like one that does not exist, and says nothing about either."""
 
     class Meta:
-        filter_overrides = {models.ForeignKey: {"filter_class": filters.NumberFilter}}
+        filter_overrides = {
+            models.ForeignKey: {"filter_class": IntegerFilter},
+            models.PositiveSmallIntegerField: {"filter_class": IntegerFilter},
+            models.PositiveIntegerField: {"filter_class": IntegerFilter},
+        }
 
 
-class AccountFilter(filters.FilterSet):
+class AccountFilter(StrictFilterSet):
     q = filters.CharFilter(method="search", label=_("Name, reading or corporate number"))
     industry = filters.ChoiceFilter(choices=Industry.choices)
     growth_stage = filters.ChoiceFilter(choices=GrowthStage.choices)
-    owner = filters.NumberFilter(field_name="owner_id")
-    team = filters.NumberFilter(method="in_team")
+    owner = IntegerFilter(field_name="owner_id")
+    team = IntegerFilter(method="in_team")
     updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:

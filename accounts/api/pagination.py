@@ -1,4 +1,5 @@
-from rest_framework import pagination
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, pagination
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -6,3 +7,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: _("Give a whole number from 1 to 500.")}
+            )
+        return super().get_page_size(request)

@@ -62,6 +62,7 @@ class AccountSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
+        read_only_fields = ("external_id",)  # set by imports, the key re-imports match on
 
 
 class ContactSerializer(FixedOnUpdate, serializers.ModelSerializer):

@@ -23,6 +23,9 @@ from . import filters, serializers
 class ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """List and fetch; nothing is deleted through the API (the audit history keeps edits)."""
 
+    # Any id segment reaches the view, so "/accounts/0.5/" is the API's JSON 404, not a page's.
+    lookup_value_regex = "[^/]+"
+
 
 class ReadWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewSet):
     """List, fetch, create and update, each write through one of the app's services."""

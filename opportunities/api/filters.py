@@ -2,13 +2,13 @@
 
 import django_filters as filters
 
-from accounts.api.filters import IdFilterSet
+from accounts.api.filters import IdFilterSet, IntegerFilter
 
 from ..models import FollowUp, Hearing, OfferCard, Opportunity
 
 
 class OpportunityFilter(IdFilterSet):
-    team = filters.NumberFilter(field_name="owner__team_id")
+    team = IntegerFilter(field_name="owner__team_id")
     open = filters.BooleanFilter(method="only_open")
     close_from = filters.DateFilter(field_name="expected_close", lookup_expr="gte")
     close_to = filters.DateFilter(field_name="expected_close", lookup_expr="lte")
