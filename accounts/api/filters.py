@@ -24,6 +24,11 @@ from ..models import (
 class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField  # "0.5" is an invalid id or count, not a number to round
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2**63 - 1)  # the database's largest id
+        super().__init__(*args, **kwargs)
+
 
 class StrictFilterSet(filters.FilterSet):
     """Refuses a parameter sent empty instead of ignoring it: a client that sends
@@ -143,7 +148,9 @@ class LoyaltyScoreFilter(IdFilterSet):
     tier = filters.ChoiceFilter(choices=LoyaltyTier.choices)
     date_from = filters.DateFilter(field_name="as_of", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="as_of", lookup_expr="lte")
-    latest = filters.BooleanFilter(method="only_latest", label=_("Only each account's newest score"))
+    latest = filters.BooleanFilter(
+        method="only_latest", label=_("Only each account's newest score")
+    )
 
     class Meta(IdFilterSet.Meta):
         model = LoyaltyScore

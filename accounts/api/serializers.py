@@ -46,7 +46,9 @@ class AccountSerializer(serializers.ModelSerializer):
     cs_owner = ScopedPrimaryKeyRelatedField(
         model=User, scope=assignable_people, required=False, allow_null=True
     )
-    mrr = serializers.IntegerField(read_only=True, help_text=_("Monthly amount of live subscriptions (¥)."))
+    mrr = serializers.IntegerField(
+        read_only=True, help_text=_("Monthly amount of live subscriptions (¥).")
+    )
     latest_nps_score = serializers.IntegerField(read_only=True, allow_null=True)
     latest_nps_on = serializers.DateField(read_only=True, allow_null=True)
 
@@ -127,9 +129,7 @@ class UsageIngestRecordSerializer(serializers.Serializer):
 
 
 class UsageIngestSerializer(serializers.Serializer):
-    records = UsageIngestRecordSerializer(
-        many=True, allow_empty=False, max_length=USAGE_BATCH_MAX
-    )
+    records = UsageIngestRecordSerializer(many=True, allow_empty=False, max_length=USAGE_BATCH_MAX)
 
 
 class UsageIngestResultSerializer(serializers.Serializer):

@@ -31,9 +31,7 @@ class ReadWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadVie
     """List, fetch, create and update, each write through one of the app's services."""
 
     def perform_create(self, serializer):
-        serializer.instance = self.create_row(
-            user=self.request.user, **serializer.validated_data
-        )
+        serializer.instance = self.create_row(user=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
         fields = dict(serializer.validated_data)
@@ -52,7 +50,14 @@ class ReadWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadVie
 class AccountViewSet(ReadWriteViewSet):
     serializer_class = serializers.AccountSerializer
     filterset_class = filters.AccountFilter
-    ordering_fields = ("name", "name_kana", "employee_count", "mrr", "latest_nps_score", "updated_at")
+    ordering_fields = (
+        "name",
+        "name_kana",
+        "employee_count",
+        "mrr",
+        "latest_nps_score",
+        "updated_at",
+    )
     ordering = ("name_kana", "name", "id")
 
     def get_queryset(self):
