@@ -427,6 +427,7 @@ class NPSResponse(ExternalIdMixin):
     comment = models.TextField(_("comment"), blank=True)
     answered_on = models.DateField(_("answered on"))
 
+    history = HistoricalRecords()
     objects = AccountScopedQuerySet.as_manager()
 
     class Meta:
@@ -490,6 +491,7 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    history = HistoricalRecords()
     objects = AccountScopedQuerySet.as_manager()
 
     class Meta:

@@ -6,6 +6,8 @@ see, with a 404 exactly like the pages. Forms check what a person typed; these f
 check what only the database knows.
 """
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,7 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.users.models import User
 
-from .models import Account, Activity, Contact, NPSResponse, Subscription
+from .models import (
+    Account,
+    Activity,
+    Contact,
+    NPSResponse,
+    Order,
+    OrderLine,
+    Subscription,
+    UsageRecord,
+)
 
 # What people may edit, in the order the forms show it.
 ACCOUNT_FIELDS = (
@@ -56,6 +67,7 @@ SUBSCRIPTION_FIELDS = (
 )
 ACTIVITY_FIELDS = ("kind", "occurred_on", "summary", "outcome", "resolved_on")
 NPS_FIELDS = ("score", "answered_on", "contact", "comment")
+USAGE_BATCH_SIZE = 2_000  # rows per INSERT … ON CONFLICT statement, as the imports use
 
 
 def _check_visible(*, user: User, account: Account) -> None:
@@ -198,3 +210,94 @@ def nps_response_update(*, user: User, answer: NPSResponse, **fields: Any) -> NP
     _check_visible(user=user, account=answer.account)
     _check_contact_of(answer.account, fields)
     return _save(answer, user=user, allowed=NPS_FIELDS, fields=fields)
+
+
+# --- usage and orders sent by the customer's systems ---------------------------------------
+
+
+@dataclass(frozen=True)
+class UsageIngestCounts:
+    created: int
+    updated: int
+
+
+@transaction.atomic
+def usage_records_upsert(*, user: User, records: list[dict[str, Any]]) -> UsageIngestCounts:
+    """Save daily usage ({"subscription": id, "date", "quantity"}), one row per subscription
+    and day: sending the same day again replaces its quantity, so a retried sync is harmless.
+
+    All or nothing: an unknown subscription, or one on an account `user` may not see, rejects
+    the whole batch with the positions of the offending records. Three queries whatever the size.
+    """
+    subscription_ids = {record["subscription"] for record in records}
+    accounts_by_subscription = dict(
+        Subscription.objects.visible_to(user)
+        .filter(pk__in=subscription_ids)
+        .values_list("pk", "account_id")
+    )
+    errors = {}
+    seen: set[tuple] = set()
+    for position, record in enumerate(records):
+        key = (record["subscription"], record["date"])
+        if record["subscription"] not in accounts_by_subscription:
+            errors[str(position)] = _("No subscription with this id.")
+        elif key in seen:
+            errors[str(position)] = _("This subscription and date appear twice in the batch.")
+        seen.add(key)
+    if errors:
+        raise ValidationError({"records": [errors]}, code="invalid_records")
+    dates = [record["date"] for record in records]
+    existing = (
+        UsageRecord.objects.filter(
+            subscription_id__in=subscription_ids, date__range=(min(dates), max(dates))
+        )
+        .values_list("subscription_id", "date")
+        .order_by()
+    )
+    updated = len(seen.intersection(existing))
+    UsageRecord.objects.bulk_create(
+        [
+            UsageRecord(
+                account_id=accounts_by_subscription[record["subscription"]],
+                subscription_id=record["subscription"],
+                date=record["date"],
+                quantity=record["quantity"],
+            )
+            for record in records
+        ],
+        batch_size=USAGE_BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["subscription", "date"],
+        update_fields=["quantity"],
+    )
+    return UsageIngestCounts(created=len(records) - updated, updated=updated)
+
+
+@transaction.atomic
+def order_create(
+    *,
+    user: User,
+    account: Account,
+    ordered_on: datetime.date,
+    lines: list[dict[str, Any]],
+    external_id: str | None = None,
+) -> Order:
+    """An order with its lines ({"product", "quantity", "unit_price"}); the total is their sum."""
+    _check_visible(user=user, account=account)
+    products = [line["product"].pk for line in lines]
+    if not lines:
+        raise ValidationError({"lines": _("An order needs at least one line.")}, code="empty")
+    if len(set(products)) != len(products):
+        raise ValidationError(
+            {"lines": _("Put each product on one line of the order.")}, code="duplicate_product"
+        )
+    order = Order(
+        account=account,
+        ordered_on=ordered_on,
+        external_id=external_id,
+        total=sum(line["quantity"] * line["unit_price"] for line in lines),
+    )
+    order.full_clean()
+    order.save()
+    OrderLine.objects.bulk_create(OrderLine(order=order, **line) for line in lines)
+    return order

@@ -14,5 +14,6 @@ urlpatterns = [
     path("opportunities/", include("opportunities.urls")),
     path("accounts/", include("accounts.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("api/v1/", include(("crm.api_urls", "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -142,6 +142,8 @@ def opportunity_create(
     )
     if stage in Stage.closed_values():
         raise ValidationError({"stage": _("A new opportunity starts in an open stage.")})
+    if hearing is not None and hearing.account_id != account.pk:
+        raise ValidationError({"hearing": _("That hearing belongs to another account.")})
     if subscription is not None and from_product is None:
         from_product = subscription.product
     opportunity = Opportunity.objects.create(
@@ -641,8 +643,13 @@ def follow_up_create(
     )
 
 
+@transaction.atomic
 def follow_up_complete(*, follow_up: FollowUp, by: User) -> FollowUp:
-    """Mark done (once: a second click keeps the first time)."""
-    FollowUp.objects.filter(pk=follow_up.pk, done_at__isnull=True).update(done_at=timezone.now())
-    follow_up.refresh_from_db(fields=["done_at"])
+    """Mark done (once: a second click keeps the first time). A save, not an UPDATE, so the
+    audit history records who completed it."""
+    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if locked.done_at is None:
+        locked.done_at = timezone.now()
+        locked.save(update_fields=["done_at"])
+    follow_up.done_at = locked.done_at
     return follow_up

@@ -12,3 +12,10 @@ from crm.settings import *  # noqa: F403
 
 # Hashing is not under test; the fast hasher makes each login ~100 times cheaper.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The API's throttles would cut the schemathesis run short; tests/api/test_throttling.py
+# lowers them again to prove they bite.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
+}

@@ -1,0 +1,44 @@
+"""Serializer fields that look related objects up only among those the user may use."""
+
+from collections.abc import Callable
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object by id, found only in `scope(user)`: an object the user may not see
+    (or may not assign) answers "does not exist", exactly like a missing one."""
+
+    def __init__(self, *, model: type[Model], scope: Callable[..., QuerySet], **kwargs):
+        self.scope = scope
+        # The empty queryset names the model for the schema; lookups go through get_queryset.
+        super().__init__(queryset=model._default_manager.none(), **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.scope(self.context["request"].user)
+
+
+def visible(model: type[Model]) -> Callable[..., QuerySet]:
+    """The scope of `model` rows the one visibility rule lets the user see."""
+    return lambda user: model.objects.visible_to(user)
+
+
+class FixedOnUpdate:
+    """Fields a row keeps once created (its account above all): a request to change them is
+    refused, not silently ignored, so a client never believes it moved a row."""
+
+    fixed_on_update: tuple[str, ...] = ("account",)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            changed = {
+                name: _("This cannot change once the record exists.")
+                for name in self.fixed_on_update
+                if name in attrs and attrs[name] != getattr(self.instance, name)
+            }
+            if changed:
+                raise serializers.ValidationError(changed)
+        return attrs

@@ -1,0 +1,163 @@
+"""List filters of the accounts API (django-filter), one FilterSet per resource."""
+
+import django_filters as filters
+from django import forms
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import GrowthStage, Industry
+from ..models import (
+    Account,
+    Activity,
+    Contact,
+    LoyaltyScore,
+    LoyaltyTier,
+    NPSResponse,
+    Order,
+    Product,
+    Subscription,
+    UsageRecord,
+)
+
+
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField  # "0.5" is an invalid id or count, not a number to round
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2**63 - 1)  # the database's largest id
+        super().__init__(*args, **kwargs)
+
+
+class StrictFilterSet(filters.FilterSet):
+    """Refuses a parameter sent empty instead of ignoring it: a client that sends
+    `?owner=` believes it filtered, and should be told it did not."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.filters:
+            if name not in self.data:
+                continue
+            value = self.data.get(name)
+            if value == "":
+                self.form.add_error(name, _("Give a value or leave the parameter out."))
+                valid = False
+            elif isinstance(self.filters[name], filters.BooleanFilter) and value not in (
+                "true",
+                "false",
+            ):
+                self.form.add_error(name, _("Give true or false."))
+                valid = False
+        return valid
+
+
+class IdFilterSet(StrictFilterSet):
+    """Related objects are filtered by id, never looked up: an id the user may not see finds
+    nothing, exactly like one that does not exist, and says nothing about either."""
+
+    class Meta:
+        filter_overrides = {
+            models.ForeignKey: {"filter_class": IntegerFilter},
+            models.PositiveSmallIntegerField: {"filter_class": IntegerFilter},
+            models.PositiveIntegerField: {"filter_class": IntegerFilter},
+        }
+
+
+class AccountFilter(StrictFilterSet):
+    q = filters.CharFilter(method="search", label=_("Name, reading or corporate number"))
+    industry = filters.ChoiceFilter(choices=Industry.choices)
+    growth_stage = filters.ChoiceFilter(choices=GrowthStage.choices)
+    owner = IntegerFilter(field_name="owner_id")
+    team = IntegerFilter(method="in_team")
+    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Account
+        fields = ["external_id"]
+
+    def search(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=term) | Q(name_kana__icontains=term) | Q(corporate_number=term)
+            )
+        return queryset
+
+    def in_team(self, queryset, name, team_id):
+        return queryset.filter(Q(owner__team_id=team_id) | Q(cs_owner__team_id=team_id))
+
+
+class ContactFilter(IdFilterSet):
+    class Meta(IdFilterSet.Meta):
+        model = Contact
+        fields = ["account", "is_primary", "is_decision_maker", "external_id"]
+
+
+class ProductFilter(IdFilterSet):
+    class Meta(IdFilterSet.Meta):
+        model = Product
+        fields = ["kind", "family", "is_active", "code"]
+
+
+class SubscriptionFilter(IdFilterSet):
+    renewal_before = filters.DateFilter(field_name="renewal_on", lookup_expr="lte")
+    renewal_after = filters.DateFilter(field_name="renewal_on", lookup_expr="gte")
+
+    class Meta(IdFilterSet.Meta):
+        model = Subscription
+        fields = ["account", "product", "status", "billing_model", "external_id"]
+
+
+class UsageRecordFilter(IdFilterSet):
+    date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta(IdFilterSet.Meta):
+        model = UsageRecord
+        fields = ["account", "subscription"]
+
+
+class OrderFilter(IdFilterSet):
+    date_from = filters.DateFilter(field_name="ordered_on", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="ordered_on", lookup_expr="lte")
+
+    class Meta(IdFilterSet.Meta):
+        model = Order
+        fields = ["account", "external_id"]
+
+
+class NPSResponseFilter(IdFilterSet):
+    date_from = filters.DateFilter(field_name="answered_on", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="answered_on", lookup_expr="lte")
+
+    class Meta(IdFilterSet.Meta):
+        model = NPSResponse
+        fields = ["account", "contact", "score"]
+
+
+class ActivityFilter(IdFilterSet):
+    date_from = filters.DateFilter(field_name="occurred_on", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="occurred_on", lookup_expr="lte")
+
+    class Meta(IdFilterSet.Meta):
+        model = Activity
+        fields = ["account", "kind", "owner"]
+
+
+class LoyaltyScoreFilter(IdFilterSet):
+    tier = filters.ChoiceFilter(choices=LoyaltyTier.choices)
+    date_from = filters.DateFilter(field_name="as_of", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="as_of", lookup_expr="lte")
+    latest = filters.BooleanFilter(
+        method="only_latest", label=_("Only each account's newest score")
+    )
+
+    class Meta(IdFilterSet.Meta):
+        model = LoyaltyScore
+        fields = ["account", "as_of", "churn_risk"]
+
+    def only_latest(self, queryset, name, value):
+        if not value:
+            return queryset
+        newest = LoyaltyScore.objects.filter(account=OuterRef("account")).order_by("-as_of")
+        return queryset.filter(as_of=Subquery(newest.values("as_of")[:1]))

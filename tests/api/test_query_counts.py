@@ -1,0 +1,85 @@
+"""The main API lists run a fixed number of queries, whatever the number of rows behind them."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.models import LoyaltyScore, LoyaltyTier
+from tests.accounts.factories import (
+    AccountFactory,
+    NPSResponseFactory,
+    SubscriptionFactory,
+    UsageRecordFactory,
+)
+from tests.opportunities.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+FEW, MANY = 3, 60  # MANY spans two pages of 50: the page size, not the table, bounds the work
+
+
+def customers(owner, n):
+    """`n` accounts of `owner`, each with a subscription and a week of its usage, an NPS
+    answer, an open opportunity, and loyalty scores on two days."""
+    for account in AccountFactory.create_batch(n, owner=owner):
+        subscription = SubscriptionFactory(account=account)
+        for days in range(1, 8):
+            UsageRecordFactory(subscription=subscription, date=TODAY - datetime.timedelta(days))
+        NPSResponseFactory(account=account)
+        OpportunityFactory(account=account)
+        LoyaltyScore.objects.bulk_create(
+            LoyaltyScore(
+                account=account,
+                as_of=TODAY - datetime.timedelta(days),
+                score=Decimal("61.5"),
+                tier=LoyaltyTier.MEDIUM,
+                components={},
+            )
+            for days in (0, 1)
+        )
+
+
+@pytest.fixture
+def api(rep):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=rep).key}")
+    return client
+
+
+# Every list: 1 for the token with its user (TokenAuthentication joins them), then
+#   1 count for the paginator and 1 page of rows, scoped by visible_to(user) in a subquery.
+# What each row shows beside its own columns comes in that page query:
+#   accounts: owner, team and CS owner joined; MRR and the latest NPS answer as subqueries;
+#   opportunities, usage and scores: related rows as ids (no per-row lookup);
+#   newest scores only: the newest day per account is a correlated subquery of the same query.
+AUTH = 1
+PAGE = 2
+ENDPOINTS = {
+    # name: (url, params, rows per customer)
+    "accounts": ("/api/v1/accounts/", {}, 1),
+    "opportunities": ("/api/v1/opportunities/", {}, 1),
+    "usage": ("/api/v1/usage/", {}, 7),
+    "loyalty scores": ("/api/v1/loyalty-scores/", {}, 2),
+    "newest loyalty scores": ("/api/v1/loyalty-scores/", {"latest": "true"}, 1),
+}
+
+
+@pytest.mark.parametrize("rows", [FEW, MANY])
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_the_main_lists_are_flat(api, rep, rows, endpoint, django_assert_num_queries):
+    url, params, per_customer = ENDPOINTS[endpoint]
+    customers(rep, rows)
+    customers(AccountFactory().owner, 2)  # another rep's customers: scoped out, not counted
+
+    with django_assert_num_queries(AUTH + PAGE):
+        response = api.get(url, params)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == rows * per_customer
+    assert len(body["results"]) == min(rows * per_customer, 50)
