@@ -433,7 +433,8 @@ def _card(*, campaign: Campaign, target: CampaignTarget, today: datetime.date) -
         rule=CARD_RULE,
         monthly_uplift=uplift,
         probability=probability,
-        expected_value=round(uplift * MONTHS_PER_CONTRACT * probability),
+        # Monthly, like the offer engine's cards, so that both rank on one dashboard.
+        expected_value=round(uplift * probability),
         reasons=[{"code": "campaign", "params": {"campaign": campaign.name}}],
         timing={"until": campaign.ends_on.isoformat()},
         generated_on=today,

@@ -216,6 +216,8 @@ def test_assignment_publishes_cards_and_access_once(active_campaign, manager, re
     targets[0].refresh_from_db()
     assert card.rep == targets[0].rep
     assert card.probability == Decimal("0.200")  # the campaign's expected success rate
+    # monthly, like the engine's cards, so both rank fairly on one dashboard
+    assert card.expected_value == round(card.monthly_uplift * Decimal("0.2"))
     assert card.product == active_campaign.product
     assert card.kind == "upsell"
     # The rep now sees the account they were given.
@@ -251,7 +253,7 @@ def test_a_live_card_for_the_same_product_is_not_duplicated(active_campaign, man
         rule="usage_near_limit",
         monthly_uplift=10_000,
         probability=Decimal("0.3"),
-        expected_value=36_000,
+        expected_value=3_000,
         generated_on=timezone.localdate(),
     )
     services.campaign_assign(
