@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Account, Product
 from crm.users.models import Team
@@ -28,9 +29,10 @@ class Campaign(models.Model):
     """An upsell, cross-sell or down-sell push for one product, with its plan and target list."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        ACTIVE = "active", _("Active")
-        CLOSED = "closed", _("Closed")
+        # In context: "Active" alone is already a subscription's status (契約中).
+        DRAFT = "draft", pgettext_lazy("campaign status", "Draft")
+        ACTIVE = "active", pgettext_lazy("campaign status", "Active")
+        CLOSED = "closed", pgettext_lazy("campaign status", "Closed")
 
     name = models.CharField(_("name"), max_length=200)
     type = models.CharField(_("type"), max_length=16, choices=CampaignType.choices)

@@ -3,28 +3,54 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.users.models import Role
 
-# The top navigation for each role: (label, URL name), home first.
+# The top navigation for each role, home first: a page is (label, URL name); a menu is
+# (label, [pages]). Menus keep the bar on one line with every app's pages in it.
+PIPELINE_MENU = (
+    _("Pipeline"),
+    [
+        (_("Board"), "opportunities:board"),
+        (_("Opportunities"), "opportunities:list"),
+        (_("Follow-ups"), "opportunities:follow_ups"),
+        (_("Forecast"), "opportunities:forecast"),
+    ],
+)
 WORK_PAGES = [
     (_("Accounts"), "accounts:list"),
-    (_("Pipeline"), "opportunities:board"),
-    (_("Opportunities"), "opportunities:list"),
-    (_("Follow-ups"), "opportunities:follow_ups"),
-    (_("Forecast"), "opportunities:forecast"),
+    PIPELINE_MENU,
     (_("QBRs"), "opportunities:qbr:list"),
     (_("NPS"), "accounts:nps"),
     # Every role imports something: reps and CS their accounts' contacts, usage and NPS
     # answers (accounts/imports/specs.py says which kinds each role may import).
     (_("Imports"), "imports:index"),
 ]
-CAMPAIGNS = (_("Campaigns"), "campaigns:list")
-MY_TARGETS = (_("My targets"), "campaigns:my_targets")
-OFFER_FEEDBACK = (_("Offer feedback"), "opportunities:offers:report")
-NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.REP: [(_("Dashboard"), "home_rep"), *WORK_PAGES, MY_TARGETS],
-    Role.MANAGER: [(_("Team"), "home_manager"), *WORK_PAGES, CAMPAIGNS, OFFER_FEEDBACK],
+CAMPAIGNS_MENU = (
+    _("Campaigns"),
+    [
+        (_("Campaigns"), "campaigns:list"),
+        (_("Offer feedback"), "opportunities:offers:report"),
+    ],
+)
+NAVIGATION: dict[str, list] = {
+    Role.REP: [
+        (_("Dashboard"), "home_rep"),
+        *WORK_PAGES,
+        (_("My targets"), "campaigns:my_targets"),
+    ],
+    Role.MANAGER: [(_("Team"), "home_manager"), *WORK_PAGES, CAMPAIGNS_MENU],
     Role.CUSTOMER_SUCCESS: [(_("Customer success"), "home_cs"), *WORK_PAGES],
-    Role.ADMIN: [(_("Administration"), "home_admin"), *WORK_PAGES, CAMPAIGNS, OFFER_FEEDBACK],
+    Role.ADMIN: [(_("Administration"), "home_admin"), *WORK_PAGES, CAMPAIGNS_MENU],
 }
+
+
+def nav_item(label, target, current: str | None) -> dict:
+    if isinstance(target, list):
+        children = [nav_item(child_label, name, current) for child_label, name in target]
+        return {
+            "label": label,
+            "children": children,
+            "active": any(child["active"] for child in children),
+        }
+    return {"label": label, "url": reverse(target), "active": current == target}
 
 
 def navigation(request):
@@ -32,13 +58,5 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     role = Role.ADMIN if user.is_admin else user.role
-    items = [
-        {
-            "label": label,
-            "url": reverse(name),
-            "active": request.resolver_match is not None
-            and request.resolver_match.view_name == name,
-        }
-        for label, name in NAVIGATION.get(role, [])
-    ]
-    return {"nav_items": items}
+    current = request.resolver_match.view_name if request.resolver_match else None
+    return {"nav_items": [nav_item(label, target, current) for label, target in NAVIGATION[role]]}

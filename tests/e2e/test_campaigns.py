@@ -25,7 +25,8 @@ def test_a_manager_builds_freezes_and_assigns_and_a_rep_sees_the_cards(page, liv
     PlanFactory(name="リードブースト Pro")
 
     log_in(page, live_server, "manager1@example.com")
-    page.get_by_role("link", name="キャンペーン").first.click()
+    page.get_by_role("button", name="キャンペーン").click()  # the menu
+    page.get_by_role("link", name="キャンペーン", exact=True).click()
     page.get_by_role("link", name="新規キャンペーン").click()
     page.get_by_label("名称").fill("春のアップセル")
     page.get_by_label("種別").select_option(label="アップセル")

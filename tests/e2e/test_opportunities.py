@@ -73,7 +73,8 @@ def test_a_rep_logs_a_hearing_records_a_goal_schedules_a_follow_up_and_moves_the
     assert FollowUp.objects.get().hearing == hearing
 
     # Across the board: prospecting → proposal → negotiation
-    page.get_by_role("link", name="パイプライン").click()
+    page.get_by_role("button", name="パイプライン").click()  # the menu
+    page.get_by_role("link", name="ボード", exact=True).click()
     card = page.get_by_test_id(f"card-{deal.pk}")
     expect(
         page.get_by_test_id("column-prospecting").get_by_test_id(f"card-{deal.pk}")
