@@ -8,6 +8,7 @@ import csv
 import datetime
 from collections.abc import Callable, Iterable, Iterator
 from io import BytesIO
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -44,13 +45,12 @@ COLUMNS: list[tuple[str, Callable[[Account], object]]] = [
 ]
 
 
-def _header() -> list[str]:
-    return [str(label) for label, _value in COLUMNS]
+Column = tuple[str, Callable[[Any], object]]
 
 
-def _rows(accounts: QuerySet[Account]) -> Iterator[list[object]]:
-    for account in accounts.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        yield [value(account) for _label, value in COLUMNS]
+def table_rows(*, columns: list[Column], rows: QuerySet) -> Iterator[list[object]]:
+    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        yield [value(row) for _label, value in columns]
 
 
 class _Echo:
@@ -60,23 +60,31 @@ class _Echo:
         return value
 
 
-def accounts_csv(accounts: QuerySet[Account]) -> Iterable[str]:
+def table_csv(*, columns: list[Column], rows: QuerySet) -> Iterable[str]:
     """CSV lines in UTF-8 with a byte-order mark: Excel in Japan otherwise reads Shift_JIS."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    yield writer.writerow(_header())
-    for row in _rows(accounts):
+    yield writer.writerow([str(label) for label, _value in columns])
+    for row in table_rows(columns=columns, rows=rows):
         yield writer.writerow(["" if v is None else str(v) for v in row])
 
 
-def accounts_xlsx(accounts: QuerySet[Account]) -> bytes:
+def table_xlsx(*, columns: list[Column], rows: QuerySet, title: str) -> bytes:
     """An .xlsx workbook, written in openpyxl's streaming mode (rows are not kept in memory)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(_("Accounts")))
+    sheet = workbook.create_sheet(title=title[:31])  # Excel's limit for a sheet name
     sheet.freeze_panes = "A2"
-    sheet.append(_header())
-    for row in _rows(accounts):
+    sheet.append([str(label) for label, _value in columns])
+    for row in table_rows(columns=columns, rows=rows):
         sheet.append([v if v is None or isinstance(v, CELL_TYPES) else str(v) for v in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def accounts_csv(accounts: QuerySet[Account]) -> Iterable[str]:
+    return table_csv(columns=COLUMNS, rows=accounts)
+
+
+def accounts_xlsx(accounts: QuerySet[Account]) -> bytes:
+    return table_xlsx(columns=COLUMNS, rows=accounts, title=str(_("Accounts")))

@@ -3,16 +3,13 @@
 Columns are the values the account had when the list was frozen, not today's.
 """
 
-import csv
-from collections.abc import Callable, Iterable, Iterator
-from io import BytesIO
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from accounts.choices import GrowthStage, Industry, Prefecture, SizeBand
-from accounts.exports import EXPORT_CHUNK_SIZE
+from accounts.exports import Column, table_csv, table_xlsx
 from accounts.models import LoyaltyTier
 
 from .models import CampaignTarget, TargetReason, TargetStatus
@@ -22,7 +19,7 @@ def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else ""
 
 
-COLUMNS: list[tuple[str, Callable[[CampaignTarget], object]]] = [
+COLUMNS: list[Column] = [
     (_("Account ID"), lambda t: t.account_id),
     (_("Account name"), lambda t: t.snapshot.get("name", "")),
     (_("Reading (kana)"), lambda t: t.snapshot.get("name_kana", "")),
@@ -45,34 +42,9 @@ COLUMNS: list[tuple[str, Callable[[CampaignTarget], object]]] = [
 ]
 
 
-def _header() -> list[str]:
-    return [str(label) for label, _value in COLUMNS]
-
-
-def _rows(targets: QuerySet[CampaignTarget]) -> Iterator[list[object]]:
-    for target in targets.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        yield [value(target) for _label, value in COLUMNS]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def targets_csv(targets: QuerySet[CampaignTarget]) -> Iterable[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow(_header())
-    for row in _rows(targets):
-        yield writer.writerow(["" if v is None else str(v) for v in row])
+    return table_csv(columns=COLUMNS, rows=targets)
 
 
 def targets_xlsx(targets: QuerySet[CampaignTarget], *, title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(_header())
-    for row in _rows(targets):
-        sheet.append([v if v is None or isinstance(v, int) else str(v) for v in row])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_xlsx(columns=COLUMNS, rows=targets, title=title)

@@ -51,7 +51,9 @@ SEED_SQL = [
     SELECT b.account_id, p.id, 10, p.monthly_price, 'flat', 'active',
         %(as_of)s::date - (30 + floor(random() * 1500))::int, %(as_of)s::date + 200, NULL
     FROM bench_health b
-    JOIN accounts_product p ON p.code = 'bench-' || (1 + floor(random() * 3))::int
+    -- the tier from the account's own random draw: random() in a join condition is evaluated
+    -- once per row pair or once per row depending on the plan, and once matched nothing
+    JOIN accounts_product p ON p.code = 'bench-' || (1 + floor(b.h * 3))::int
     """,
     """
     INSERT INTO accounts_subscription (account_id, product_id, quantity, monthly_amount,
