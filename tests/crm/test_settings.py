@@ -19,6 +19,7 @@ PROBE = (
     "'tz': s.TIME_ZONE, 'hosts': s.ALLOWED_HOSTS}))"
 )
 PRODUCTION = {
+    "DEBUG": "0",
     "SECRET_KEY": "p8#vQz!4mR2^kLw9@Xe7&Ty1$Nh6*Uj3%Bc5(Gd0)Fs_Ka+Ol-Zi=Yx~Wq",
     "ALLOWED_HOSTS": "crm.example.co.jp",
     "DATABASE_URL": "postgres://crm:secret@db.internal:5432/crm",
