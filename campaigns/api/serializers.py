@@ -44,6 +44,8 @@ class CampaignTargetSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=_("Where /move/ may take the target from its status."),
     )
+    # Declared: a read-only model field loses allow_blank, and an open target has no reason.
+    reason = serializers.ChoiceField(choices=TargetReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = CampaignTarget

@@ -224,6 +224,11 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 
 class OfferCardSerializer(serializers.ModelSerializer):
+    # Declared: a read-only model field loses allow_blank, and a live card has no reason yet.
+    dismiss_reason = serializers.ChoiceField(
+        choices=DismissReason.choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = OfferCard
         fields = (
