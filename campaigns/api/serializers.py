@@ -79,5 +79,5 @@ class CampaignTargetMoveSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         max_length=2000,
-        help_text=_("What the customer said."),
+        help_text=_("What the customer said"),
     )
