@@ -19,6 +19,7 @@ docs_csp = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("opportunities.api.urls")),
+    path("", include("campaigns.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/", docs_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"

@@ -286,7 +286,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "DismissReasonEnum": "opportunities.models.DismissReason",
+        "OfferKindEnum": "campaigns.models.CampaignType",  # also an offer card's kind
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "TargetStatusEnum": "campaigns.models.TargetStatus",
+        "TargetReasonEnum": "campaigns.models.TargetReason",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -35,6 +35,7 @@ from tests.opportunities.factories import (
     OpportunityFactory,
     ensure_default_checklist,
 )
+from tests.opportunities.qbr_factories import QBRFactory
 from tests.users.factories import TeamFactory, UserFactory
 
 IDENTITIES = (
@@ -107,6 +108,10 @@ def build_world() -> World:
             probability=Decimal("0.4"),
             expected_value=4_000,
             generated_on=timezone.localdate(),
+        ),
+        # Held yesterday, so that it can be recorded as held.
+        "qbr": QBRFactory(
+            account=account, scheduled_on=timezone.localdate() - datetime.timedelta(days=1)
         ),
     }
     return World(people=people, rows=rows)

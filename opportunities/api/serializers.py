@@ -15,6 +15,7 @@ from .. import selectors
 from ..forms import question_field
 from ..models import (
     ChecklistVersion,
+    DismissReason,
     FollowUp,
     Hearing,
     OfferCard,
@@ -223,6 +224,11 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 
 class OfferCardSerializer(serializers.ModelSerializer):
+    # Declared: a read-only model field loses allow_blank, and a live card has no reason yet.
+    dismiss_reason = serializers.ChoiceField(
+        choices=DismissReason.choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = OfferCard
         fields = (
@@ -244,6 +250,24 @@ class OfferCardSerializer(serializers.ModelSerializer):
             "generated_on",
             "status",
             "snoozed_until",
+            "dismiss_reason",
+            "dismiss_note",
+            "acted_at",
             "opportunity",
         )
         read_only_fields = fields
+
+
+class OfferSnoozeSerializer(serializers.Serializer):
+    until = serializers.DateField(help_text=_("The card comes back on this day (after today)."))
+
+
+class OfferDismissSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=DismissReason.choices)
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=1000,
+        help_text=_('Required when the reason is "other".'),
+    )

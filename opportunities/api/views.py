@@ -4,6 +4,7 @@ Thin: querysets come from the selectors (already scoped by `visible_to(user)`), 
 object answers 404 like a missing one; writes are the app's services.
 """
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -13,6 +14,8 @@ from accounts.api.views import ReadViewSet, ReadWriteViewSet
 
 from .. import selectors, services
 from ..models import OfferCard
+from ..offers import selectors as offer_selectors
+from ..offers import services as offer_services
 from . import filters, serializers
 
 
@@ -103,8 +106,9 @@ class FollowUpViewSet(mixins.CreateModelMixin, ReadViewSet):
 
 
 class OfferCardViewSet(ReadViewSet):
-    """Next-best-offer cards, read only here: accepting, snoozing and dismissing come with
-    the offer engine's services."""
+    """Next-best-offer cards. Everyone who sees the account reads its cards; only the card's
+    own rep answers a live one (accept, snooze, dismiss), as on the dashboard: for anyone
+    else, and for a card already answered, the actions answer 404."""
 
     serializer_class = serializers.OfferCardSerializer
     filterset_class = filters.OfferCardFilter
@@ -113,3 +117,54 @@ class OfferCardViewSet(ReadViewSet):
 
     def get_queryset(self):
         return OfferCard.objects.visible_to(self.request.user)
+
+    def own_card(self, pk) -> OfferCard:
+        try:
+            return offer_selectors.offer_card_for_action(user=self.request.user, pk=pk)
+        except (OfferCard.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+
+    @extend_schema(
+        request=None,
+        responses={200: serializers.OpportunitySerializer},
+        summary="Accept the offer",
+        description="Opens an opportunity of the card's type, prefilled with its product, "
+        "amount and source, owned by the card's rep; the offer goes on the account's timeline.",
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        opportunity = offer_services.offer_card_accept(card=self.own_card(pk), by=request.user)
+        opened = selectors.opportunities_visible(user=request.user).get(pk=opportunity.pk)
+        return Response(serializers.OpportunitySerializer(opened).data)
+
+    @extend_schema(
+        request=serializers.OfferSnoozeSerializer,
+        responses={200: serializers.OfferCardSerializer},
+        summary="Snooze the offer until a day after today",
+    )
+    @action(detail=True, methods=["post"])
+    def snooze(self, request, pk=None):
+        card = self.own_card(pk)
+        snooze = serializers.OfferSnoozeSerializer(data=request.data)
+        snooze.is_valid(raise_exception=True)
+        card = offer_services.offer_card_snooze(
+            card=card, by=request.user, until=snooze.validated_data["until"]
+        )
+        return Response(self.get_serializer(card).data)
+
+    @extend_schema(
+        request=serializers.OfferDismissSerializer,
+        responses={200: serializers.OfferCardSerializer},
+        summary="Dismiss the offer with a reason",
+        description='"other" needs a note. A customer\'s no (not interested, no budget) '
+        "goes on the account's timeline.",
+    )
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        card = self.own_card(pk)
+        dismiss = serializers.OfferDismissSerializer(data=request.data)
+        dismiss.is_valid(raise_exception=True)
+        card = offer_services.offer_card_dismiss(
+            card=card, by=request.user, **dismiss.validated_data
+        )
+        return Response(self.get_serializer(card).data)

@@ -29,6 +29,7 @@ RESOURCES = (
     "hearing",
     "follow-up",
     "offer-card",
+    "qbr",
 )
 
 
@@ -175,6 +176,20 @@ WRITES = {
         },
         201,
         (400,),
+    ),
+    "add QBR action item": (
+        "post",
+        lambda w: reverse("api:qbr-action-items", args=[w.rows["qbr"].pk]),
+        lambda w: {"title": "利用状況レポートを送る", "due_on": today().isoformat()},
+        201,
+        (404,),
+    ),
+    "hold QBR": (
+        "post",
+        lambda w: reverse("api:qbr-hold", args=[w.rows["qbr"].pk]),
+        {"notes": "利用拡大の意向あり"},
+        200,
+        (404,),
     ),
     "complete follow-up": (
         "post",
