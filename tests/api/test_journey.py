@@ -153,21 +153,17 @@ def test_load_customers_read_scores_and_offers_and_win_an_upsell(api, rep):
         "upsell",
     )
 
-    # 5. The upsell from prospecting to won, one stage at a time.
-    _account, subscription, _share = customers["株式会社さくら精機"]
-    opportunity = api.post(
-        "/opportunities/",
-        {
-            "account": busiest,
-            "name": "スタンダードプランへの移行",
-            "type": "upsell",
-            "subscription": subscription["id"],
-            "from_product": plan["id"],
-            "to_product": bigger_plan["id"],
-            "expected_close": (today + datetime.timedelta(days=30)).isoformat(),
-        },
+    # 5. The rep accepts the card: an upsell opportunity opens, prefilled from it, and goes
+    # from prospecting to won one stage at a time.
+    opportunity = api.post(f"/offer-cards/{card['id']}/accept/", {}, expect=200)
+    assert (opportunity["account"], opportunity["type"], opportunity["to_product"]) == (
+        busiest,
+        "upsell",
+        bigger_plan["id"],
     )
-    assert (opportunity["stage"], opportunity["probability"]) == ("prospecting", 10)
+    # it starts at the card's own probability, not the stage's default
+    assert (opportunity["stage"], opportunity["probability"]) == ("prospecting", 40)
+    assert api.get("/offer-cards/", status="accepted")["count"] == 1
     moves = [("hearing", 25), ("proposal", 50), ("negotiation", 75), ("won", 100)]
     for stage, probability in moves:
         moved = api.post(f"/opportunities/{opportunity['id']}/move/", {"stage": stage}, expect=200)
@@ -176,4 +172,4 @@ def test_load_customers_read_scores_and_offers_and_win_an_upsell(api, rep):
     assert won["closed_on"] == today.isoformat()
     assert api.get("/opportunities/", stage="won")["count"] == 1
     timeline = api.get("/activities/", account=busiest)["results"]
-    assert any("スタンダードプランへの移行" in activity["summary"] for activity in timeline)
+    assert any(opportunity["name"] in activity["summary"] for activity in timeline)
