@@ -11,6 +11,7 @@ from io import BytesIO
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
@@ -82,9 +83,20 @@ def table_xlsx(*, columns: list[Column], rows: QuerySet, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def accounts_csv(accounts: QuerySet[Account]) -> Iterable[str]:
-    return table_csv(columns=COLUMNS, rows=accounts)
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def accounts_xlsx(accounts: QuerySet[Account]) -> bytes:
-    return table_xlsx(columns=COLUMNS, rows=accounts, title=str(_("Accounts")))
+def table_download(
+    *, columns: list[Column], rows: QuerySet, fmt: str, filename: str, title: str
+) -> HttpResponse:
+    """`rows` as an .xlsx attachment (fmt "xlsx") or as streamed CSV (anything else)."""
+    if fmt == "xlsx":
+        response = HttpResponse(
+            table_xlsx(columns=columns, rows=rows, title=title), content_type=XLSX_CONTENT_TYPE
+        )
+    else:
+        response = StreamingHttpResponse(
+            table_csv(columns=columns, rows=rows), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,18 +52,13 @@ def account_list(request):
 def account_export(request, fmt: str):
     form = AccountFilterForm(request.GET, user=request.user)
     accounts = selectors.account_list(user=request.user, filters=form.filters())
-    filename = f"accounts-{timezone.localdate():%Y%m%d}.{fmt}"
-    if fmt == "xlsx":
-        response = HttpResponse(
-            exports.accounts_xlsx(accounts),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = StreamingHttpResponse(
-            exports.accounts_csv(accounts), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.table_download(
+        columns=exports.COLUMNS,
+        rows=accounts,
+        fmt=fmt,
+        filename=f"accounts-{timezone.localdate():%Y%m%d}",
+        title=str(_("Accounts")),
+    )
 
 
 @login_required

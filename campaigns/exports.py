@@ -3,16 +3,13 @@
 Columns are the values the account had when the list was frozen, not today's.
 """
 
-from collections.abc import Iterable
-
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import GrowthStage, Industry, Prefecture, SizeBand
-from accounts.exports import Column, table_csv, table_xlsx
+from accounts.exports import Column
 from accounts.models import LoyaltyTier
 
-from .models import CampaignTarget, TargetReason, TargetStatus
+from .models import TargetReason, TargetStatus
 
 
 def _label(choices, value) -> str:
@@ -40,11 +37,3 @@ COLUMNS: list[Column] = [
     (_("Reason"), lambda t: _label(TargetReason, t.reason)),
     (_("Note"), lambda t: t.note),
 ]
-
-
-def targets_csv(targets: QuerySet[CampaignTarget]) -> Iterable[str]:
-    return table_csv(columns=COLUMNS, rows=targets)
-
-
-def targets_xlsx(targets: QuerySet[CampaignTarget], *, title: str) -> bytes:
-    return table_xlsx(columns=COLUMNS, rows=targets, title=title)

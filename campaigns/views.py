@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.exports import table_download
 from crm.users.decorators import role_required
 from crm.users.models import Role, User
 
@@ -228,18 +228,13 @@ def target_move(request, pk: int):
 def campaign_export(request, pk: int, fmt: str):
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     targets = selectors.campaign_targets(user=request.user, campaign=campaign)
-    filename = f"campaign-{campaign.pk}-{timezone.localdate():%Y%m%d}.{fmt}"
-    if fmt == "xlsx":
-        response = HttpResponse(
-            exports.targets_xlsx(targets, title=campaign.name),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = StreamingHttpResponse(
-            exports.targets_csv(targets), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_download(
+        columns=exports.COLUMNS,
+        rows=targets,
+        fmt=fmt,
+        filename=f"campaign-{campaign.pk}-{timezone.localdate():%Y%m%d}",
+        title=campaign.name,
+    )
 
 
 @role_required(Role.MANAGER)
