@@ -68,49 +68,50 @@ def offer_card_accept(request, pk: int):
     )
 
 
-@role_required(Role.REP)
-@require_POST
-def offer_card_snooze(request, pk: int):
+def card_answer(request, pk: int, *, form, act, outcome: str, form_name: str):
+    """Validate `form`, then `act(card, cleaned_data)`: the answered card, or the card again
+    with the form's errors (a refused answer changes nothing)."""
     card = own_card(request, pk)
-    form = SnoozeForm(request.POST)
     if form.is_valid():
         try:
-            card = services.offer_card_snooze(
-                card=card, by=request.user, until=form.cleaned_data["until"]
-            )
+            card = act(card, form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return render(
-                request,
-                "opportunities/offers/_card_done.html",
-                {"card": card, "outcome": "snoozed"},
+                request, "opportunities/offers/_card_done.html", {"card": card, "outcome": outcome}
             )
-    return card_again(request, card, snooze_form=form)
+    return card_again(request, card, **{form_name: form})
+
+
+@role_required(Role.REP)
+@require_POST
+def offer_card_snooze(request, pk: int):
+    return card_answer(
+        request,
+        pk,
+        form=SnoozeForm(request.POST),
+        act=lambda card, data: services.offer_card_snooze(
+            card=card, by=request.user, until=data["until"]
+        ),
+        outcome="snoozed",
+        form_name="snooze_form",
+    )
 
 
 @role_required(Role.REP)
 @require_POST
 def offer_card_dismiss(request, pk: int):
-    card = own_card(request, pk)
-    form = DismissForm(request.POST)
-    if form.is_valid():
-        try:
-            card = services.offer_card_dismiss(
-                card=card,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return render(
-                request,
-                "opportunities/offers/_card_done.html",
-                {"card": card, "outcome": "dismissed"},
-            )
-    return card_again(request, card, dismiss_form=form)
+    return card_answer(
+        request,
+        pk,
+        form=DismissForm(request.POST),
+        act=lambda card, data: services.offer_card_dismiss(
+            card=card, by=request.user, reason=data["reason"], note=data["note"]
+        ),
+        outcome="dismissed",
+        form_name="dismiss_form",
+    )
 
 
 @role_required(Role.MANAGER)
