@@ -355,6 +355,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # apply_async(..., ignore_result=False).
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue tasks are sent to and workers listen on, unless told otherwise: two environments
+# sharing one Redis keep apart, and a test's own workers get the chunks their night sends.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "nightly-run": {

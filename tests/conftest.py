@@ -145,6 +145,7 @@ def worker_start(
                 "DEBUG": "1",
                 "DATABASE_URL": database_url,
                 "MEDIA_ROOT": str(media_root),
+                "CELERY_QUEUE": queue,  # what its own tasks send (the night's chunks) stays here
                 **(env or {}),
             },
             stdout=log,

@@ -34,10 +34,10 @@ from tests.conftest import (
 NIGHT = datetime.date(2026, 11, 23)
 AS_OF = NIGHT - datetime.timedelta(days=1)  # the night scores the last complete day
 NIGHT_ISO = NIGHT.isoformat()
-# 120 demo accounts (~40,000 rows under them, ~3 s to seed) in chunks of 20: six chunks, so
-# that a killed chunk has done and pending neighbours.
-ACCOUNTS = 120
-CHUNK = 20
+# 60 demo accounts (~25,000 rows under them, ~2 s to seed) in chunks of 10: six chunks, so
+# that a killed chunk has pending neighbours for the other workers.
+ACCOUNTS = 60
+CHUNK = 10
 
 SCORE_FIELDS = [f.name for f in LoyaltyScore._meta.concrete_fields if f.name != "id"]
 CARD_FIELDS = [
@@ -192,6 +192,9 @@ def start_worker(transactional_db, tmp_path, settings):
         with default_queue(queue):
             yield start
     finally:
+        for worker in started:  # all at once: each takes ~2 s to shut down
+            if worker.process.poll() is None:
+                worker.process.terminate()
         for worker in started:
             worker.stop()
         with app.connection_for_write() as conn:

@@ -33,9 +33,9 @@ def test_a_pool_process_killed_mid_chunk_hands_the_night_back_and_it_completes(
 ):
     """The OOM killer's case: the pool process dies, the worker lives. acks_late and
     reject_on_worker_lost put the message back at once; the redelivery resumes the night."""
+    worker = start_worker(pool="prefork", concurrency=1)  # starts while the reference runs
     reference = night_reference()
     chunks_lay_out()
-    worker = start_worker(pool="prefork", concurrency=1)
     logs = worker_logs([worker])
 
     with score_writes_held(test_dsn) as held:
@@ -58,9 +58,9 @@ def test_a_whole_worker_killed_mid_chunk_leaves_a_night_the_next_trigger_takes_o
     for the visibility timeout (two hours). A new worker does the queued chunks, and the next
     trigger of the night (`manage.py run_nightly`) takes the dead run over at once: the dead
     worker's connection, and with it the night's lock, is gone."""
+    first = start_worker()
     reference = night_reference()
     chunks_lay_out()
-    first = start_worker()
 
     with score_writes_held(test_dsn) as held:
         nightly_run.delay(NIGHT_ISO)
