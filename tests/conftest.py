@@ -113,6 +113,7 @@ def worker_start(
     media_root: Path,
     pool: str = "solo",
     concurrency: int = 1,
+    loglevel: str = "WARNING",
     env: dict[str, str] | None = None,
 ) -> RealWorker:
     """Start `celery worker` on `queue` in a new process group, so that a test may kill it
@@ -134,7 +135,7 @@ def worker_start(
                 "--queues",
                 queue,
                 "--loglevel",
-                "WARNING",
+                loglevel,
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",

@@ -5,7 +5,6 @@ seen in pg_locks), never a sleep that hopes the worker got there.
 """
 
 import datetime
-import json
 import time
 import uuid
 from collections.abc import Callable
@@ -39,10 +38,15 @@ NIGHT_ISO = NIGHT.isoformat()
 ACCOUNTS = 60
 CHUNK = 10
 
-SCORE_FIELDS = [f.name for f in LoyaltyScore._meta.concrete_fields if f.name != "id"]
-CARD_FIELDS = [
-    f.attname for f in OfferCard._meta.concrete_fields if f.name not in ("id", "created_at")
-]
+# What the night writes, compared column by column (ids and creation times aside).
+OUTPUT_COLUMNS = {
+    LoyaltyScore._meta.db_table: [
+        f.column for f in LoyaltyScore._meta.concrete_fields if f.name != "id"
+    ],
+    OfferCard._meta.db_table: [
+        f.column for f in OfferCard._meta.concrete_fields if f.name not in ("id", "created_at")
+    ],
+}
 
 
 def night_seed(*, accounts: int = ACCOUNTS) -> None:
@@ -59,16 +63,26 @@ def night_seed(*, accounts: int = ACCOUNTS) -> None:
     )
 
 
-def rows_of(queryset, fields) -> list[str]:
-    return sorted(json.dumps(row, sort_keys=True, default=str) for row in queryset.values(*fields))
+def night_outputs(dsn: str) -> dict[str, list[str]]:
+    """Every score and offer card the night wrote, as sorted JSON rows (read in SQL, so that
+    the drill's own PostgreSQL cluster compares the same way as the test database)."""
+    outputs = {}
+    with psycopg.connect(dsn) as conn:
+        for table, columns in OUTPUT_COLUMNS.items():
+            select = (
+                f"SELECT row_to_json(t)::text FROM (SELECT {', '.join(columns)} FROM {table}) t"  # noqa: S608 (names are ours)
+            )
+            outputs[table] = sorted(row for (row,) in conn.execute(select))
+    return outputs
 
 
-def night_outputs() -> dict[str, list[str]]:
-    """Every score and offer card the night wrote, as comparable sorted rows."""
-    return {
-        "scores": rows_of(LoyaltyScore.objects.all(), SCORE_FIELDS),
-        "cards": rows_of(OfferCard.objects.all(), CARD_FIELDS),
-    }
+def night_status(dsn: str) -> str | None:
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(
+            f"SELECT status FROM {NightlyRun._meta.db_table} WHERE run_date = %s",  # noqa: S608
+            [NIGHT],
+        ).fetchone()
+    return row and row[0]
 
 
 def night_outputs_clear() -> None:
@@ -88,16 +102,15 @@ def tasks_in_process():
         app.conf.task_always_eager = previous
 
 
-def night_reference() -> dict[str, list[str]]:
+def night_reference(dsn: str) -> dict[str, list[str]]:
     """A clean run of the night, in-process and undisturbed; its outputs are then removed so
     that the drill starts from the same data."""
     from crm.tasks import nightly_run
 
     with tasks_in_process():
         assert nightly_run.apply(args=[NIGHT_ISO]).get() == "done"
-    reference = night_outputs()
-    assert reference["scores"], "the reference night scored nobody"
-    assert reference["cards"], "the reference night made no offer card"
+    reference = night_outputs(dsn)
+    assert all(reference.values()), f"the reference night wrote no scores or cards: {reference}"
     night_outputs_clear()
     return reference
 
@@ -118,8 +131,8 @@ def wait_until(predicate: Callable[[], object], *, timeout: float, what: str, lo
     raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{log() if log else ''}")
 
 
-def night_done() -> bool:
-    return NightlyRun.objects.filter(run_date=NIGHT, status=NightlyRun.Status.DONE).exists()
+def night_done(dsn: str) -> Callable[[], bool]:
+    return lambda: night_status(dsn) == NightlyRun.Status.DONE
 
 
 class ScoreWritesHeld:

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.services
 
 def test_two_beats_on_two_workers_run_the_night_once(seeded, start_worker, test_dsn):
     workers = [start_worker(), start_worker()]
-    reference = night_reference()
+    reference = night_reference(test_dsn)
     chunks_lay_out()
     logs = worker_logs(workers)
 
@@ -42,4 +42,4 @@ def test_two_beats_on_two_workers_run_the_night_once(seeded, start_worker, test_
 
     run = NightlyRun.objects.get()
     assert (run.run_date, run.task_id, run.status) == (NIGHT, winner.id, NightlyRun.Status.DONE)
-    assert night_outputs() == reference
+    assert night_outputs(test_dsn) == reference

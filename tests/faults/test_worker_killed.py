@@ -34,7 +34,7 @@ def test_a_pool_process_killed_mid_chunk_hands_the_night_back_and_it_completes(
     """The OOM killer's case: the pool process dies, the worker lives. acks_late and
     reject_on_worker_lost put the message back at once; the redelivery resumes the night."""
     worker = start_worker(pool="prefork", concurrency=1)  # starts while the reference runs
-    reference = night_reference()
+    reference = night_reference(test_dsn)
     chunks_lay_out()
     logs = worker_logs([worker])
 
@@ -44,8 +44,8 @@ def test_a_pool_process_killed_mid_chunk_hands_the_night_back_and_it_completes(
         (pool_process,) = worker.pool_pids()
         os.kill(pool_process, signal.SIGKILL)
 
-    wait_until(night_done, timeout=90, what="the redelivered night", log=logs)
-    assert night_outputs() == reference
+    wait_until(night_done(test_dsn), timeout=90, what="the redelivered night", log=logs)
+    assert night_outputs(test_dsn) == reference
     assert "WorkerLostError" in worker.log()  # it was really killed mid-task
     run = NightlyRun.objects.get(run_date=NIGHT)
     assert run.error == ""
@@ -59,7 +59,7 @@ def test_a_whole_worker_killed_mid_chunk_leaves_a_night_the_next_trigger_takes_o
     trigger of the night (`manage.py run_nightly`) takes the dead run over at once: the dead
     worker's connection, and with it the night's lock, is gone."""
     first = start_worker()
-    reference = night_reference()
+    reference = night_reference(test_dsn)
     chunks_lay_out()
 
     with score_writes_held(test_dsn) as held:
@@ -71,6 +71,8 @@ def test_a_whole_worker_killed_mid_chunk_leaves_a_night_the_next_trigger_takes_o
     second = start_worker()
     call_command("run_nightly", date=NIGHT)
 
-    wait_until(night_done, timeout=90, what="the night taken over", log=worker_logs([second]))
-    assert night_outputs() == reference
+    wait_until(
+        night_done(test_dsn), timeout=90, what="the night taken over", log=worker_logs([second])
+    )
+    assert night_outputs(test_dsn) == reference
     assert "Traceback" not in second.log()
