@@ -19,7 +19,7 @@ from .conftest import (
 pytestmark = pytest.mark.services
 
 
-def test_two_beats_on_two_workers_run_the_night_once(seeded, start_worker, test_dsn):
+def test_two_beats_on_two_workers_run_the_night_once(start_worker, seeded, test_dsn):
     workers = [start_worker(), start_worker()]
     reference = night_reference(test_dsn)
     chunks_lay_out()

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.services
 
 
 def test_a_pool_process_killed_mid_chunk_hands_the_night_back_and_it_completes(
-    seeded, start_worker, test_dsn
+    start_worker, seeded, test_dsn
 ):
     """The OOM killer's case: the pool process dies, the worker lives. acks_late and
     reject_on_worker_lost put the message back at once; the redelivery resumes the night."""
@@ -52,7 +52,7 @@ def test_a_pool_process_killed_mid_chunk_hands_the_night_back_and_it_completes(
 
 
 def test_a_whole_worker_killed_mid_chunk_leaves_a_night_the_next_trigger_takes_over(
-    seeded, start_worker, test_dsn
+    start_worker, seeded, test_dsn
 ):
     """The lost machine's case: worker and pool die together and the broker keeps the message
     for the visibility timeout (two hours). A new worker does the queued chunks, and the next
