@@ -6,10 +6,12 @@ step must be idempotent for its date, because a redelivered run starts it again.
 
 import datetime
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.contrib.sessions.models import Session
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.scoring.run import scoring_run_execute
@@ -71,8 +73,56 @@ NIGHTLY_STEPS: list[tuple[str, Callable[..., None]]] = [
 ]
 
 
-def nightly_run_claim(*, run_date: datetime.date, task_id: str) -> NightlyRun | None:
-    """Claim `run_date` for `task_id`; None when another trigger holds it or it is done."""
+# The night's PostgreSQL advisory lock is (this namespace, the date's ordinal): held on the
+# executing worker's connection for the whole run, it dies with that worker (a SIGKILL, an
+# OOM kill, a lost machine), so "the lock is free" means "nobody alive is running the night".
+NIGHTLY_LOCK_NAMESPACE = 0x4E52  # "NR"
+# A redelivered run may reach a worker a moment before PostgreSQL has seen that the killed
+# worker's connection is gone; waiting this long for the lock covers that. A second trigger
+# of a live run waits as long and then leaves.
+NIGHTLY_LOCK_WAIT_SECONDS = 5.0
+
+
+@contextmanager
+def nightly_run_lock(*, run_date: datetime.date) -> Iterator[bool | None]:
+    """Hold the night's advisory lock while the block runs; yields whether it was got.
+
+    None on SQLite, which has no such lock: there the embedded, in-process runs cannot tell
+    a live run from a dead one, and only a redelivery of the same message or a failed run
+    may carry on.
+    """
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    key = [NIGHTLY_LOCK_NAMESPACE, run_date.toordinal()]
+    deadline = time.monotonic() + NIGHTLY_LOCK_WAIT_SECONDS
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+            got = cursor.fetchone()[0]
+            if got or time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)
+    try:
+        yield got
+    finally:
+        if got:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+            except DatabaseError:
+                pass  # the connection is gone, and the lock went with it
+
+
+def nightly_run_claim(
+    *, run_date: datetime.date, task_id: str, alone: bool | None = None
+) -> NightlyRun | None:
+    """Claim `run_date` for `task_id`; None when it is done or someone else may be running it.
+
+    `alone` says that this trigger holds the night's lock (see nightly_run_lock): whatever
+    run it finds unfinished has nobody alive behind it and is taken over. Without the lock
+    (None) only the same message redelivered, or a run that failed, may carry on.
+    """
     try:
         with transaction.atomic():
             return NightlyRun.objects.create(
@@ -80,16 +130,32 @@ def nightly_run_claim(*, run_date: datetime.date, task_id: str) -> NightlyRun | 
             )
     except IntegrityError:
         run = NightlyRun.objects.get(run_date=run_date)
-    if run.task_id == task_id and run.status != NightlyRun.Status.DONE:
-        return run  # the same message redelivered after its worker died: carry on
-    # A failed run may be taken over by a new trigger; the filtered update lets only one win.
-    taken = NightlyRun.objects.filter(pk=run.pk, status=NightlyRun.Status.FAILED).update(
+    if run.status == NightlyRun.Status.DONE:
+        return None
+    if not (alone or run.task_id == task_id or run.status == NightlyRun.Status.FAILED):
+        return None
+    # The filtered update lets only one of two racing triggers win.
+    taken = NightlyRun.objects.filter(pk=run.pk, task_id=run.task_id, status=run.status).update(
         task_id=task_id, status=NightlyRun.Status.RUNNING, error=""
     )
-    if taken:
-        run.refresh_from_db()
-        return run
-    return None
+    if not taken:
+        return None
+    run.refresh_from_db()
+    return run
+
+
+def nightly_run_trigger(*, run_date: datetime.date, task_id: str) -> str:
+    """Run the night of `run_date` unless it is done or a live worker is on it: "done" or
+    "skipped". Every trigger goes through here: beat, `manage.py run_nightly`, redeliveries.
+    """
+    with nightly_run_lock(run_date=run_date) as got:
+        if got is False:
+            return "skipped"  # a live worker holds the night
+        run = nightly_run_claim(run_date=run_date, task_id=task_id, alone=got)
+        if run is None:
+            return "skipped"
+        nightly_run_execute(run=run)
+    return "done"
 
 
 def nightly_run_execute(*, run: NightlyRun) -> NightlyRun:
@@ -104,7 +170,12 @@ def nightly_run_execute(*, run: NightlyRun) -> NightlyRun:
     except Exception as exc:
         run.status = NightlyRun.Status.FAILED
         run.error = repr(exc)
-        run.save(update_fields=["status", "error"])
+        try:
+            run.save(update_fields=["status", "error"])
+        except DatabaseError:
+            # The database itself went away (a restart): the task retries the run and the
+            # original error is what counts, not this one.
+            logger.warning("nightly run %s: could not record the failure", run.run_date)
         raise
     run.status = NightlyRun.Status.DONE
     run.error = ""

@@ -320,10 +320,44 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_TIME_LIMIT = 30 * 60
+# Reliability, proved by the fault drills in tests/faults (docs/fault-drills.md).
+# A task is acknowledged when it has finished, not when it starts, and a pool process killed
+# mid-task (the OOM killer, a SIGKILL) hands its message back to the queue at once: every
+# task here is idempotent (the night resumes after its last step, a chunk is written once,
+# an import is claimed once), so running one again is always safe and losing one is not.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Long chunks must not be handed to a second worker while the first is still on them.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message a whole worker took with it when it died (its machine lost, not just a pool
+    # process) comes back after this long; the nightly run is also taken over at once by any
+    # new trigger (`manage.py run_nightly`), see crm/nightly.py.
+    "visibility_timeout": 2 * 60 * 60,
+    # Redis that refuses or does not answer must not hold a page for minutes (the default
+    # connect timeout is the operating system's, about two minutes on a lost host).
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A page that queues work tries three times within about a second and then tells the user
+# it could not (accounts/background.py enqueue()); the drill measures ~1 s on a refused port.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# Outcomes live in the database (import jobs, the nightly and scoring runs), and nothing
+# waits on a task's return value. Storing none also keeps a page that queues work from
+# subscribing to the result store first: with Redis down that subscription alone retried for
+# 19 s and then raised a RuntimeError (a 500). A caller that wants a result asks for it with
+# apply_async(..., ignore_result=False).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue tasks are sent to and workers listen on, unless told otherwise: two environments
+# sharing one Redis keep apart, and a test's own workers get the chunks their night sends.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "nightly-run": {

@@ -3,19 +3,18 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from .nightly import nightly_run_claim, nightly_run_execute
+from accounts.background import RETRY_ON_DATABASE_LOSS
+
+from .nightly import nightly_run_trigger
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, **RETRY_ON_DATABASE_LOSS)
 def nightly_run(self, run_date: str | None = None) -> str:
     """The nightly batch for `run_date` (ISO date; today in Tokyo by default).
 
-    Safe to deliver twice: only the first trigger of a date runs, and a redelivery of that
-    same message resumes after the last finished step.
+    Safe to deliver twice: only the first trigger of a date runs, a redelivery of that same
+    message (or its retry after the database went away) resumes after the last finished
+    step, and a run whose worker died is taken over by the next trigger.
     """
     day = datetime.date.fromisoformat(run_date) if run_date else timezone.localdate()
-    run = nightly_run_claim(run_date=day, task_id=self.request.id or "in-process")
-    if run is None:
-        return "skipped"
-    nightly_run_execute(run=run)
-    return "done"
+    return nightly_run_trigger(run_date=day, task_id=self.request.id or "in-process")

@@ -1,7 +1,9 @@
 import os
+import signal
 import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,13 +57,127 @@ def admin_user(db):
 
 @dataclass
 class RealWorker:
-    """A Celery worker process started by the `real_worker` fixture."""
+    """A Celery worker process (and its pool children) in a process group of its own."""
 
     queue: str
     log_path: Path
+    process: subprocess.Popen | None = None
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def pool_pids(self) -> list[int]:
+        """The pool's child processes (prefork), read from /proc: these run the tasks."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker at once, as when its machine or container dies."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def worker_database_url(settings_dict: dict) -> str:
+    """The DATABASE_URL of a database as Django's settings describe it (the test database)."""
+    host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
+    password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
+    return f"postgres://{settings_dict['USER']}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def conninfo(settings_dict: dict) -> str:
+    """A libpq connection string for a database as Django's settings describe it."""
+    import psycopg
+
+    return psycopg.conninfo.make_conninfo(
+        host=settings_dict["HOST"] or "127.0.0.1",
+        port=settings_dict["PORT"] or 5432,
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"] or None,
+        dbname=settings_dict["NAME"],
+    )
+
+
+def worker_start(
+    *,
+    queue: str,
+    log_path: Path,
+    database_url: str,
+    media_root: Path,
+    pool: str = "solo",
+    concurrency: int = 1,
+    loglevel: str = "WARNING",
+    env: dict[str, str] | None = None,
+) -> RealWorker:
+    """Start `celery worker` on `queue` in a new process group, so that a test may kill it
+    whole without touching any other worker on the machine."""
+    worker = RealWorker(queue=queue, log_path=log_path)
+    with log_path.open("a") as log:
+        worker.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "crm",
+                "worker",
+                "--pool",
+                pool,
+                "--concurrency",
+                str(concurrency),
+                "--queues",
+                queue,
+                "--loglevel",
+                loglevel,
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DEBUG": "1",
+                "DATABASE_URL": database_url,
+                "MEDIA_ROOT": str(media_root),
+                "CELERY_QUEUE": queue,  # what its own tasks send (the night's chunks) stays here
+                **(env or {}),
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return worker
+
+
+@contextmanager
+def default_queue(queue: str):
+    """Make `queue` the app's default queue while the block runs: tasks the code under test
+    sends go to the test's own workers only, and the code needs no change."""
+    from crm.celery import app
+
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        yield queue
+    finally:
+        app.conf.task_default_queue = previous
+
+
+def require_worker_services() -> None:
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "needs DATABASE_URL on PostgreSQL")
+    require(
+        os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
+        "needs CELERY_BROKER_URL on Redis",
+    )
 
 
 @pytest.fixture
@@ -74,52 +190,16 @@ def real_worker(transactional_db, tmp_path, settings):
     """
     from django.db import connection
 
-    from crm.celery import app
-
-    require(connection.vendor == "postgresql", "needs DATABASE_URL on PostgreSQL")
-    require(
-        os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
-        "needs CELERY_BROKER_URL on Redis",
-    )
-    db = connection.settings_dict
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    require_worker_services()
     settings.MEDIA_ROOT = tmp_path / "media"  # uploads this test makes, read by the worker
-    worker = RealWorker(queue=f"test-{uuid.uuid4().hex[:8]}", log_path=tmp_path / "worker.log")
-    with worker.log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "crm",
-                "worker",
-                "--pool",
-                "solo",
-                "--queues",
-                worker.queue,
-                "--loglevel",
-                "WARNING",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env={
-                **os.environ,
-                "DEBUG": "1",
-                "DATABASE_URL": f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}",
-                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            },
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    default_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = worker.queue
+    worker = worker_start(
+        queue=f"test-{uuid.uuid4().hex[:8]}",
+        log_path=tmp_path / "worker.log",
+        database_url=worker_database_url(connection.settings_dict),
+        media_root=settings.MEDIA_ROOT,
+    )
     try:
-        yield worker
+        with default_queue(worker.queue):
+            yield worker
     finally:
-        app.conf.task_default_queue = default_queue
-        process.terminate()
-        process.wait(timeout=30)
+        worker.stop()

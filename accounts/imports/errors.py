@@ -10,6 +10,8 @@ from typing import Any
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
+from accounts.background import NOT_QUEUED
+
 # Rows are numbered as a spreadsheet shows them: the header is row 1.
 FIRST_DATA_ROW = 2
 # A file with thousands of bad rows needs fixing at the source, not a page listing all of
@@ -33,6 +35,7 @@ MESSAGES = {
         "Import the file again."
     ),
     "internal": _("The import failed unexpectedly; nothing was saved. Administrators were told."),
+    "not_queued": NOT_QUEUED,
     # one cell
     "required": _("This column is required."),
     "too_long": _("At most %(max)s characters."),

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from accounts.background import enqueue
 from accounts.models import ImportJob
 from crm.users.models import User
 
@@ -31,13 +32,22 @@ def import_job_create(*, user: User, kind: str, upload: UploadedFile) -> ImportJ
         kind=kind, file=upload, file_name=upload.name[:255], created_by=user, row_count=rows
     )
     if rows > BACKGROUND_ROW_THRESHOLD:
-        from accounts.tasks import import_job_run as import_job_run_task
-
-        transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
+        transaction.on_commit(lambda: import_job_queue(job=job))
     else:
         import_job_run(job_id=job.pk)
         job.refresh_from_db()
     return job
+
+
+def import_job_queue(*, job: ImportJob) -> None:
+    """Hand the job to a worker; when the broker cannot take it, the job fails at once and
+    says so, rather than wait for ever for a worker that will never hear of it."""
+    from accounts.tasks import import_job_run as import_job_run_task
+
+    if enqueue(import_job_run_task, job.pk) is None:
+        errors = ErrorList()
+        errors.add("not_queued")
+        _finish(job, errors=errors, counts=None)
 
 
 def import_job_run(*, job_id: int) -> None:

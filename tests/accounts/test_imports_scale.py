@@ -66,7 +66,9 @@ def test_a_file_over_the_threshold_is_imported_by_the_celery_task(
     client.force_login(rep)
 
     with (
-        mock.patch.object(tasks.import_job_run, "delay", wraps=tasks.import_job_run.delay) as delay,
+        mock.patch.object(
+            tasks.import_job_run, "apply_async", wraps=tasks.import_job_run.apply_async
+        ) as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(
@@ -75,7 +77,7 @@ def test_a_file_over_the_threshold_is_imported_by_the_celery_task(
 
     job = ImportJob.objects.get()
     assert response.url == reverse("imports:detail", args=[job.pk])
-    delay.assert_called_once_with(job.pk)
+    queued.assert_called_once_with(args=(job.pk,), kwargs={})
     assert (job.status, job.row_count, job.created_count, job.progress) == (
         "succeeded",
         10_080,

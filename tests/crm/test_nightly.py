@@ -1,14 +1,18 @@
 import datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.utils import timezone
 
+from crm import nightly
 from crm.models import NightlyRun
 from crm.nightly import NIGHTLY_STEPS
 from crm.tasks import nightly_run
+from tests.conftest import conninfo, require
 
 ROOT = Path(__file__).resolve().parents[2]
 NIGHT = "2026-11-20"
@@ -52,6 +56,34 @@ def test_a_failed_run_can_be_taken_over_by_a_new_trigger():
 
 
 @pytest.mark.django_db
+def test_a_run_whose_worker_died_is_taken_over_by_the_next_trigger():
+    require(connection.vendor == "postgresql", "the night's lock is PostgreSQL's")
+    NightlyRun.objects.create(
+        run_date=NIGHT, task_id="killed", status=NightlyRun.Status.RUNNING, steps_done=["sessions"]
+    )  # nobody holds the night's lock: the worker behind this run is gone
+
+    assert nightly_run.apply(args=[NIGHT], task_id="admin").get() == "done"
+
+    run = NightlyRun.objects.get()
+    assert (run.task_id, run.status) == ("admin", NightlyRun.Status.DONE)
+
+
+@pytest.mark.django_db
+def test_a_trigger_leaves_a_night_that_a_live_worker_holds(monkeypatch):
+    require(connection.vendor == "postgresql", "the night's lock is PostgreSQL's")
+    monkeypatch.setattr(nightly, "NIGHTLY_LOCK_WAIT_SECONDS", 0.3)
+    NightlyRun.objects.create(run_date=NIGHT, task_id="live", status=NightlyRun.Status.RUNNING)
+    key = [nightly.NIGHTLY_LOCK_NAMESPACE, datetime.date.fromisoformat(NIGHT).toordinal()]
+    with psycopg.connect(conninfo(connection.settings_dict)) as live_worker:
+        live_worker.execute("SELECT pg_advisory_lock(%s, %s)", key)
+
+        assert nightly_run.apply(args=[NIGHT], task_id="second-beat").get() == "skipped"
+
+    run = NightlyRun.objects.get()
+    assert (run.task_id, run.status, run.steps_done) == ("live", NightlyRun.Status.RUNNING, [])
+
+
+@pytest.mark.django_db
 def test_the_night_purges_expired_sessions_only():
     now = timezone.now()
     Session.objects.create(
@@ -77,7 +109,7 @@ def test_beat_schedules_the_night_at_two_in_tokyo():
 
 @pytest.mark.services
 def test_a_real_worker_runs_the_night_over_redis(real_worker):
-    result = nightly_run.delay(NIGHT)
+    result = nightly_run.apply_async(args=[NIGHT], ignore_result=False)  # results are off
 
     assert result.get(timeout=60) == "done", real_worker.log()
     run = NightlyRun.objects.get(run_date=NIGHT)

@@ -1,7 +1,8 @@
 import datetime
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from accounts.background import enqueue
 from crm.tasks import nightly_run
 
 
@@ -14,5 +15,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, date: datetime.date | None, **options):
-        result = nightly_run.delay(date.isoformat() if date else None)
+        result = enqueue(nightly_run, date.isoformat() if date else None)
+        if result is None:
+            raise CommandError("The broker is unavailable: the nightly run was not queued.")
         self.stdout.write(f"nightly run: {result.get() if result.ready() else 'queued'}")
