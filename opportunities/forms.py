@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BuyingMotive, Product, Subscription
+from crm.users.models import User
 
 from .models import (
     NEGATIVE_AMOUNT,
@@ -67,7 +68,10 @@ class OpportunityForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         editing = self.instance.pk is not None
-        self.fields["owner"].queryset = owners_assignable(user=user)
+        self.fields["owner"].queryset = owners_assignable(
+            user=user,
+            keeping=User.objects.filter(pk=self.instance.owner_id) if editing else None,
+        )
         self.fields["subscription"].queryset = (
             Subscription.objects.visible_to(user)
             .filter(**({"account": self.instance.account} if editing else {}))

@@ -46,14 +46,22 @@ def follow_ups_visible(*, user: User) -> QuerySet[FollowUp]:
     return FollowUp.objects.visible_to(user).for_listing()
 
 
-def owners_assignable(*, user: User) -> QuerySet[User]:
-    """Whom `user` may make the owner of a deal or task: themselves, or their teams' people."""
+def owners_assignable(*, user: User, keeping: QuerySet[User] | None = None) -> QuerySet[User]:
+    """Whom `user` may make the owner of a deal or task: themselves, or their teams' people.
+
+    An edit form also offers `keeping`, the people the row has now: CS editing a rep's deal
+    leaves its owner as it is (without that, the unchanged form would not save).
+    """
     active = User.objects.filter(is_active=True)
     if user.is_admin:
-        return active.exclude(role=Role.ADMIN)
-    if user.is_manager:
-        return active.filter(pk=user.pk) | active.filter(team__manager=user)
-    return active.filter(pk=user.pk)
+        people = active.exclude(role=Role.ADMIN)
+    elif user.is_manager:
+        people = active.filter(pk=user.pk) | active.filter(team__manager=user)
+    else:
+        people = active.filter(pk=user.pk)
+    if keeping is not None:
+        people = people | User.objects.filter(pk__in=keeping.values("pk"))
+    return people
 
 
 def teams_filterable(*, user: User) -> QuerySet[Team]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from crm.users.models import Role
+from tests.permission_matrix import build_world
 from tests.users.factories import TeamFactory, UserFactory
 
 IN_CI = bool(os.environ.get("CI"))
@@ -53,6 +54,13 @@ def cs_user(team_a):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def world(db):
+    """The permission matrix's world (tests/permission_matrix.py); tests/opportunities and
+    some modules have a smaller `world` of their own."""
+    return build_world()
 
 
 @dataclass

@@ -1,41 +1,57 @@
 """A reusable permission matrix: one customer's data seen by seven identities.
 
 `build_world()` makes a Team A account (owned by a rep, CS-owned by a CS user of the same
-team) with one row of every kind, and the seven people the matrix asks about. `check_*`
-functions make the request as each identity and assert the expected status, and for lists
-that the account's rows appear exactly for those who may see them (no leak in lists).
+team) with one row of every kind, the campaigns, import and offer cards around it, and the
+seven people the matrix asks about.
+
+A `Page` is one GET of a URL, a `Write` one POST (or PATCH): each says the status every
+identity gets (an `Expect`, in the order of IDENTITIES). A list or export also says who finds
+the account's row in it, so that a row leaks to nobody else; a write says who gets it done,
+and proves that for everyone else nothing changed. `check()` makes the request as one
+identity inside a savepoint rolled back afterwards, so that one world serves many checks, and
+returns what went wrong (nothing when all is well).
 
 Pages answer an anonymous visitor with a redirect to the login page, the API with 401.
+tests/crm/test_url_coverage.py fails when a URL is neither in a matrix nor exempted.
 """
 
 import datetime
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, NamedTuple
+from urllib.parse import urlencode, urlsplit
 
+from django.db import transaction
 from django.test import Client
+from django.urls import resolve, reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from accounts.models import LoyaltyScore, LoyaltyTier
+from accounts.models import ImportJob, LoyaltyScore, LoyaltyTier
+from campaigns.models import Campaign, TargetStatus
 from crm.users.models import Role, User
-from opportunities.models import OfferCard, OpportunityType
+from opportunities.models import OfferCard, OpportunityType, Stage
 from tests.accounts.factories import (
     AccountFactory,
     ActivityFactory,
     ContactFactory,
     NPSResponseFactory,
     OrderFactory,
+    PlanFactory,
     SubscriptionFactory,
     UsageRecordFactory,
 )
+from tests.campaigns.factories import CampaignFactory, CampaignTargetFactory
 from tests.opportunities.factories import (
     FollowUpFactory,
     HearingFactory,
     OpportunityFactory,
     ensure_default_checklist,
 )
-from tests.opportunities.qbr_factories import QBRFactory
+from tests.opportunities.qbr_factories import QBRFactory, QBRGoalFactory
 from tests.users.factories import TeamFactory, UserFactory
 
 IDENTITIES = (
@@ -49,17 +65,44 @@ IDENTITIES = (
 )
 # Who sees Team A's account: its owner, its CS owner, the manager of their team, an admin.
 SEES_THE_ACCOUNT = frozenset({"owning_rep", "cs_owner", "team_manager", "admin"})
+# Who sees Team A's campaign: the manager of the team (who owns it), an admin. Reps and CS
+# see no campaign as such; a rep sees the targets assigned to them (campaigns/querysets.py).
+SEES_THE_CAMPAIGN = frozenset({"team_manager", "admin"})
+SEES_THE_TARGET = SEES_THE_CAMPAIGN | {"owning_rep"}
+LOGGED_IN = frozenset(IDENTITIES) - {"anonymous"}
+MANAGERS = frozenset({"team_manager", "other_manager", "admin"})  # admins pass role checks
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Expect(NamedTuple):
+    """The status each identity gets, in the order of IDENTITIES."""
+
+    anonymous: int
+    other_team_rep: int
+    owning_rep: int
+    cs_owner: int
+    team_manager: int
+    other_manager: int
+    admin: int
+
+    def of(self, who: str) -> int:
+        return getattr(self, who)
+
+    def getting(self, status: int) -> frozenset[str]:
+        return frozenset(who for who in IDENTITIES if self.of(who) == status)
+
+    @classmethod
+    def split(cls, *, anonymous: int, allowed: Iterable[str], yes: int, no: int) -> "Expect":
+        """`yes` for the identities in `allowed`, `no` for the other logged-in ones."""
+        allowed = frozenset(allowed)
+        return cls(anonymous, *(yes if who in allowed else no for who in IDENTITIES[1:]))
 
 
 @dataclass
 class World:
     people: dict[str, User | None]
-    rows: dict[str, object] = field(default_factory=dict)  # "account", "contact", ...
-
-    def expected_detail_status(self, who: str, *, api: bool) -> int | tuple[int, ...]:
-        if who == "anonymous":
-            return 401 if api else 302
-        return 200 if who in SEES_THE_ACCOUNT else 404
+    rows: dict[str, Any] = field(default_factory=dict)  # "account", "contact", ...
 
 
 def build_world() -> World:
@@ -75,10 +118,26 @@ def build_world() -> World:
         "other_manager": team_b.manager,
         "admin": UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True),
     }
-    account = AccountFactory(owner=people["owning_rep"], cs_owner=people["cs_owner"])
+    rep, today = people["owning_rep"], timezone.localdate()
+    # Names no other row's name contains, so that finding one in a page means that row.
+    account = AccountFactory(name="マトリクス商事株式会社", owner=rep, cs_owner=people["cs_owner"])
     subscription = SubscriptionFactory(account=account)
-    opportunity = OpportunityFactory(account=account, type=OpportunityType.UPSELL)
+    opportunity = OpportunityFactory(
+        account=account, type=OpportunityType.UPSELL, name="マトリクスの上位プラン商談"
+    )
     hearing = HearingFactory(account=account, opportunity=opportunity)
+    # Held yesterday, so that it can be recorded as held; the CS owner attends.
+    qbr = QBRFactory(account=account, scheduled_on=today - datetime.timedelta(days=1))
+    qbr.our_attendees.set([people["cs_owner"]])
+    campaign = CampaignFactory(
+        name="マトリクスの秋キャンペーン",
+        owner=people["team_manager"],
+        teams=[team_a],
+        status=Campaign.Status.ACTIVE,
+        frozen_at=timezone.now(),
+    )
+    # A second account of Team A: the campaign's target not assigned yet.
+    second_account = AccountFactory(name="マトリクス第二商事", owner=rep)
     rows = {
         "account": account,
         "contact": ContactFactory(account=account),
@@ -89,32 +148,83 @@ def build_world() -> World:
         "activity": ActivityFactory(account=account),
         "loyalty-score": LoyaltyScore.objects.create(
             account=account,
-            as_of=timezone.localdate(),
+            as_of=today,
             score=Decimal("72.5"),
             tier=LoyaltyTier.HIGH,
             components={},
         ),
-        "opportunity": opportunity,
-        "hearing": hearing,
-        "follow-up": FollowUpFactory(account=account, owner=people["owning_rep"]),
-        "offer-card": OfferCard.objects.create(
+        # Forty days earlier the score was higher: the account is falling, on the CS home.
+        "earlier-loyalty-score": LoyaltyScore.objects.create(
             account=account,
-            rep=people["owning_rep"],
-            kind=OpportunityType.UPSELL,
-            product=subscription.product,
-            source="engine",
-            rule="utilisation",
-            monthly_uplift=10_000,
-            probability=Decimal("0.4"),
-            expected_value=4_000,
-            generated_on=timezone.localdate(),
+            as_of=today - datetime.timedelta(days=40),
+            score=Decimal("90"),
+            tier=LoyaltyTier.HIGH,
+            components={},
         ),
-        # Held yesterday, so that it can be recorded as held.
-        "qbr": QBRFactory(
-            account=account, scheduled_on=timezone.localdate() - datetime.timedelta(days=1)
+        "opportunity": opportunity,
+        # Won, with a plan to apply to the subscription.
+        "won-opportunity": OpportunityFactory(
+            account=account,
+            name="マトリクスの受注済み商談",
+            stage=Stage.WON,
+            probability=100,
+            subscription=subscription,
+            to_product=PlanFactory(),
+        ),
+        "hearing": hearing,
+        "follow-up": FollowUpFactory(account=account, owner=rep, title="マトリクスのフォロー"),
+        "offer-card": offer_card(account, rep, subscription.product, today),
+        # Dismissed with a note: the manager's feedback report quotes it.
+        "dismissed-offer-card": offer_card(
+            account,
+            rep,
+            subscription.product,
+            today,
+            status=OfferCard.Status.DISMISSED,
+            dismiss_reason="bad_timing",
+            dismiss_note="マトリクスの見送り理由",
+            acted_at=timezone.now(),
+        ),
+        "qbr": qbr,
+        "qbr-goal": QBRGoalFactory(meeting=qbr),
+        "campaign": campaign,
+        "campaign-target": CampaignTargetFactory(
+            campaign=campaign,
+            account=account,
+            rep=rep,
+            status=TargetStatus.ASSIGNED,
+            assigned_at=timezone.now(),
+        ),
+        "unassigned-target": CampaignTargetFactory(campaign=campaign, account=second_account),
+        "draft-campaign": CampaignFactory(owner=people["team_manager"], teams=[team_a]),
+        "second-account": second_account,
+        # Another rep of Team A, to take over the campaign's target.
+        "team-a-rep": UserFactory(role=Role.REP, team=team_a),
+        # Only the rep who uploaded it sees an import: its errors may quote other people's data.
+        "import-job": ImportJob.objects.create(
+            kind=ImportJob.Kind.CONTACTS,
+            file="imports/matrix.csv",
+            file_name="マトリクス取込.csv",
+            created_by=rep,
         ),
     }
     return World(people=people, rows=rows)
+
+
+def offer_card(account, rep, product, today, **fields) -> OfferCard:
+    return OfferCard.objects.create(
+        account=account,
+        rep=rep,
+        kind=OpportunityType.UPSELL,
+        product=product,
+        source="engine",
+        rule="utilisation",
+        monthly_uplift=10_000,
+        probability=Decimal("0.4"),
+        expected_value=4_000,
+        generated_on=today,
+        **fields,
+    )
 
 
 def client_for(world: World, who: str, *, api: bool) -> Client:
@@ -129,58 +239,157 @@ def assert_status(response, expected, context: str) -> None:
     assert response.status_code in allowed, (context, response.status_code, allowed)
 
 
-def check_detail(world: World, who: str, url: str, *, api: bool) -> None:
-    """A visible row answers 200, a forbidden one 404 like a missing one."""
-    response = client_for(world, who, api=api).get(url)
-    assert_status(response, world.expected_detail_status(who, api=api), f"{who} GET {url}")
-
-
-def check_api_list(world: World, who: str, url: str, row_id: int) -> None:
-    """The list holds the row exactly for those who may see it."""
-    response = client_for(world, who, api=True).get(url, {"page_size": 500})
-    if who == "anonymous":
-        assert_status(response, 401, f"anonymous GET {url}")
-        return
-    assert_status(response, 200, f"{who} GET {url}")
-    ids = {item["id"] for item in response.json()["results"]}
-    outcome = "leak" if row_id in ids else "missing"
-    assert (row_id in ids) == (who in SEES_THE_ACCOUNT), (who, url, outcome)
-
-
-def check_page_list(world: World, who: str, url: str, marker: str) -> None:
-    """An HTML list or export shows the account's marker text exactly for those who may see it."""
-    response = client_for(world, who, api=False).get(url)
-    if who == "anonymous":
-        assert_status(response, 302, f"anonymous GET {url}")
-        assert "/users/login/" in response["Location"]
-        return
-    assert_status(response, 200, f"{who} GET {url}")
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    assert (marker.encode() in body) == (who in SEES_THE_ACCOUNT), (who, url)
-
-
-def check_write(
-    world: World,
-    who: str,
-    *,
-    method: str,
-    url: str,
-    payload: Callable[[World], dict] | dict,
-    expected_when_visible: int,
-    refused: tuple[int, ...] = (404,),
-) -> None:
-    """A write on (or linking to) the account: done by those who may see it; refused for the
-    others with `refused` (404 for a URL, 400 "does not exist" for a related id in the body)."""
-    data = payload(world) if callable(payload) else payload
-    response = getattr(client_for(world, who, api=True), method)(url, data, format="json")
-    if who == "anonymous":
-        expected = (401,)
-    elif who in SEES_THE_ACCOUNT:
-        expected = (expected_when_visible,)
-    else:
-        expected = refused
-    assert_status(response, expected, f"{who} {method.upper()} {url}: {response.content[:300]!r}")
-
-
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+# --- entries -------------------------------------------------------------------------------
+
+Args = Callable[[World], Sequence[Any]]
+Query = Callable[[World], dict[str, Any]]
+# What a write sends, from the world and the user sending it (None for the anonymous).
+Data = Callable[[World, User | None], dict[str, Any]]
+# Whether a list or export holds the account's row.
+Shows = Callable[[World, Any], bool]
+# What a write changes, read from the database.
+State = Callable[[World], Any]
+
+
+def no_args(world: World) -> Sequence[Any]:
+    return ()
+
+
+def no_query(world: World) -> dict[str, Any]:
+    return {}
+
+
+def no_data(world: World, user: User | None) -> dict[str, Any]:
+    return {}
+
+
+def pk(key: str, *extra: Any) -> Args:
+    """The URL arguments: the row's primary key, then `extra`."""
+    return lambda world: (world.rows[key].pk, *extra)
+
+
+def stored(key: str, *fields: str) -> State:
+    """The row's `fields` as stored now."""
+
+    def read(world: World):
+        row = world.rows[key]
+        return type(row).objects.filter(pk=row.pk).values_list(*fields).first()
+
+    return read
+
+
+def body_text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith(XLSX):
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    return content.decode("utf-8-sig", errors="replace")
+
+
+def text(marker: Callable[[World], str]) -> Shows:
+    """The page or file holds the row's marker text."""
+    return lambda world, response: marker(world) in body_text(response)
+
+
+def listed(key: str) -> Shows:
+    """The API list holds the row's id."""
+    return lambda world, response: (
+        world.rows[key].pk in {item["id"] for item in response.json()["results"]}
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """A GET of the URL named `name`."""
+
+    name: str
+    expect: Expect
+    args: Args = no_args
+    query: Query = no_query
+    # A list or export: `shows` tells whether a response holds the account's row, which only
+    # the identities in `shown_to` (all of them getting 200) may find.
+    shows: Shows | None = None
+    shown_to: frozenset[str] = frozenset()
+
+    def __post_init__(self):
+        assert self.shown_to <= self.expect.getting(200), (self.name, "shown to a non-200")
+
+
+@dataclass(frozen=True)
+class Write:
+    """A write to the URL named `name`: done by `done_by`, changing nothing for the others."""
+
+    name: str
+    expect: Expect
+    done_by: frozenset[str]
+    state: State
+    data: Data = no_data
+    args: Args = no_args
+    query: Query = no_query
+    method: str = "post"
+
+    def __post_init__(self):
+        assert "anonymous" not in self.done_by, self.name
+
+
+Entry = Page | Write
+
+
+def url_of(world: World, entry: Entry) -> str:
+    url = reverse(entry.name, args=entry.args(world))
+    query = entry.query(world)
+    return f"{url}?{urlencode(query, doseq=True)}" if query else url
+
+
+def _request(world: World, who: str, entry: Entry):
+    api = entry.name.startswith("api:")
+    url = url_of(world, entry)
+    assert resolve(urlsplit(url).path).view_name == entry.name, (url, entry.name)
+    client = client_for(world, who, api=api)
+    if isinstance(entry, Page):
+        return url, client.get(url)
+    data = entry.data(world, world.people[who])
+    send = getattr(client, entry.method)
+    return url, send(url, data, format="json") if api else send(url, data)
+
+
+def _check(world: World, who: str, entry: Entry) -> list[str]:
+    before = entry.state(world) if isinstance(entry, Write) else None
+    url, response = _request(world, who, entry)
+    expected = entry.expect.of(who)
+    if response.status_code != expected:
+        detail = response.content[:200] if not response.streaming else b""
+        return [f"{who} {url}: {response.status_code}, expected {expected} {detail!r}"]
+    problems = []
+    if response.status_code == 302 and who == "anonymous" and "login" not in response["Location"]:
+        problems.append(f"anonymous {url}: redirected to {response['Location']}, not to log in")
+    if isinstance(entry, Page) and entry.shows is not None and response.status_code == 200:
+        shown = entry.shows(world, response)
+        if shown != (who in entry.shown_to):
+            problems.append(f"{who} {url}: {'leaks the row' if shown else 'misses the row'}")
+    if isinstance(entry, Write):
+        changed = entry.state(world) != before
+        if changed != (who in entry.done_by):
+            what = "changed what it may not" if changed else "was not done"
+            problems.append(f"{who} {entry.method.upper()} {url}: the write {what}")
+    return problems
+
+
+def check(world: World, who: str, entries: Iterable[Entry]) -> list[str]:
+    """Each entry as `who`, each in a savepoint rolled back afterwards: what went wrong."""
+    problems = []
+    for entry in entries:
+        with transaction.atomic():
+            problems += _check(world, who, entry)
+            transaction.set_rollback(True)
+    return problems

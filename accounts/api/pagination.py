@@ -15,3 +15,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 {self.page_size_query_param: _("Give a whole number from 1 to 500.")}
             )
         return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        """The page and page size parameters, with the bounds the API enforces."""
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"].update(bounds[parameter["name"]])
+        return parameters

@@ -26,7 +26,9 @@ class QBRForm(forms.ModelForm):
 
     def __init__(self, *args, user, account=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["our_attendees"].queryset = owners_assignable(user=user)
+        self.fields["our_attendees"].queryset = owners_assignable(
+            user=user, keeping=self.instance.our_attendees.all() if self.instance.pk else None
+        )
         self.fields["our_attendees"].label_from_instance = lambda u: u.get_full_name()
         if self.instance.pk:
             account = self.instance.account

@@ -1,8 +1,6 @@
 import pytest
 from django.core.cache import cache
 
-from tests.permission_matrix import build_world
-
 
 @pytest.fixture(autouse=True)
 def fresh_throttles():
@@ -10,8 +8,3 @@ def fresh_throttles():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def world(db):
-    return build_world()

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from accounts.models import Account, Activity, Contact, NPSResponse, Subscription
 from opportunities.models import FollowUp, Hearing, Opportunity
 from tests.api.test_permission_matrix import WRITES
+from tests.permission_matrix import url_of
 
 # Each write to a model with audit history, and that model; a write to an existing row names
 # it in the URL, a new row comes back with its id.
@@ -31,15 +32,15 @@ AUDITED_WRITES = {
 @pytest.mark.parametrize("write", AUDITED_WRITES)
 def test_an_api_write_records_the_token_user_in_the_history(world, write):
     model, existing = AUDITED_WRITES[write]
-    method, url, payload, expected_status, _refused = WRITES[write]
+    entry = WRITES[write]
     rep = world.people["owning_rep"]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=rep).key}")
-    data = payload(world) if callable(payload) else payload
+    send = getattr(client, entry.method)
 
-    response = getattr(client, method)(url(world), data, format="json")
+    response = send(url_of(world, entry), entry.data(world, rep), format="json")
 
-    assert response.status_code == expected_status, response.content
+    assert response.status_code == entry.expect.owning_rep, response.content
     pk = world.rows[existing].pk if existing else response.json()["id"]
     latest = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
     assert latest.history_type == ("~" if existing else "+")

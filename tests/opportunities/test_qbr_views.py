@@ -1,4 +1,5 @@
-"""QBR pages over HTTP: the permission matrix, bad input, the CS home and flat query counts."""
+"""QBR pages over HTTP: bad input, recording the meeting, the CS home and flat query counts.
+Who may open and change which QBR is in tests/crm/test_page_matrix.py."""
 
 import datetime
 
@@ -17,7 +18,6 @@ from .qbr_factories import QBRFactory, QBRGoalFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-PAGES = ["detail", "edit", "agenda", "hold", "deck", "print"]
 
 
 @pytest.fixture
@@ -27,50 +27,6 @@ def meeting(world):
 
 def url(name: str, meeting: QBRMeeting) -> str:
     return reverse(f"opportunities:qbr:{name}", args=[meeting.pk])
-
-
-@pytest.mark.parametrize("view_name", PAGES)
-def test_anonymous_is_sent_to_log_in(client, meeting, view_name):
-    response = client.get(url(view_name, meeting))
-    assert response.status_code == 302 and "/login" in response["Location"]
-
-
-@pytest.mark.parametrize("view_name", PAGES)
-@pytest.mark.parametrize(
-    ("who", "status"),
-    [
-        ("rep", 200),
-        ("cs_user", 200),
-        ("manager", 200),
-        ("admin_user", 200),
-        ("rep_b", 404),
-        ("manager_b", 404),
-    ],
-)
-def test_permission_matrix(client, request, world, team_b, meeting, view_name, who, status):
-    users = {"rep_b": world["rep_b"], "manager_b": team_b.manager}
-    user = users.get(who) or request.getfixturevalue(who)
-    client.force_login(user)
-    assert client.get(url(view_name, meeting)).status_code == status
-    listed = client.get(reverse("opportunities:qbr:list")).content.decode()
-    assert (meeting.get_absolute_url() in listed) == (status == 200)
-
-
-def test_another_teams_rep_cannot_write_to_the_qbr(client, world, meeting):
-    client.force_login(world["rep_b"])
-    response = client.post(url("goal_add", meeting), {"goal-title": "x"})
-    assert response.status_code == 404
-    assert not meeting.goals.exists()
-
-
-def test_schedule_refuses_an_account_the_user_cannot_see(client, world, cs_user):
-    client.force_login(cs_user)
-    response = client.post(
-        reverse("opportunities:qbr:create"),
-        {"account": world["other"].pk, "scheduled_on": TODAY, "our_attendees": [cs_user.pk]},
-    )
-    assert response.status_code == 404
-    assert not QBRMeeting.objects.exists()
 
 
 def test_bad_action_item_shows_a_message_and_saves_nothing(client, cs_user, meeting):
@@ -103,6 +59,24 @@ def test_recording_the_meeting_marks_it_held(client, cs_user, world):
     meeting.refresh_from_db()
     assert meeting.is_held and meeting.expansion_departments == ["人事部", "経理部"]
     assert Activity.objects.filter(kind=Activity.Kind.QBR, account=world["account"]).exists()
+
+
+def test_the_rep_reschedules_a_qbr_customer_success_attends(client, world, rep, cs_user):
+    """The attendees a QBR has stay valid choices on its edit form, though the rep could not
+    have invited CS."""
+    meeting = QBRFactory(account=world["account"], scheduled_on=TODAY)
+    meeting.our_attendees.set([cs_user])
+    client.force_login(rep)
+
+    response = client.post(
+        url("edit", meeting),
+        {"scheduled_on": TODAY + datetime.timedelta(days=1), "our_attendees": [cs_user.pk]},
+    )
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.scheduled_on == TODAY + datetime.timedelta(days=1)
+    assert list(meeting.our_attendees.all()) == [cs_user]
 
 
 def test_cs_home_shows_upcoming_qbrs_risky_accounts_and_overdue_actions(client, cs_user, world):
