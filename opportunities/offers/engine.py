@@ -2,7 +2,7 @@
 
 About fifteen queries whatever the number of accounts, then one bulk insert. Idempotent for
 its date: a product with a live card, an open opportunity or a recent dismissal is a gate,
-and the contact cap counts only cards made before the run date, so a rerun adds nothing.
+and the contact cap counts the cards already made on the run date, so a rerun adds nothing.
 """
 
 import datetime

@@ -360,3 +360,19 @@ def test_timing_before_the_fiscal_closing_month(overage_account, language, expec
     with translation.override(language):
         (worded,) = offer_cards_worded([card])
     assert worded.timing_text == expected
+
+
+def test_a_rerun_keeps_a_capped_offer_back(overage_account):
+    """Three contacts leave one slot under the cap of four: the overage upsell takes it and the
+    add-on waits. Run again, the upsell's card counts as a contact, so the add-on still waits."""
+    account, lite, _standard = overage_account
+    AddOnFactory(monthly_price=10_000).complements.add(lite)
+    for n in range(3):
+        ActivityFactory(account=account, kind=Activity.Kind.CALL, occurred_on=days(-1 - n))
+
+    first = generate()
+    second = generate()
+
+    assert (first["cards"], first["contact_cap"]) == (1, 1)
+    assert (second["cards"], second["contact_cap"]) == (0, 1)
+    assert OfferCard.objects.filter(account=account).count() == 1
