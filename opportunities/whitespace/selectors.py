@@ -211,11 +211,9 @@ def cell_rows(
 def _resolved_sql(rows: QuerySet) -> tuple[str, tuple]:
     """SQL of one row per cell with its lowest rank (its state), and its parameters."""
     sql, params = rows.query.sql_with_params()
-    return (
-        "SELECT cell_account, cell_product, MIN(cell_rank) AS cell_rank "
-        f"FROM ({sql}) AS cells GROUP BY cell_account, cell_product",  # noqa: S608  Django's SQL
-        params,
-    )
+    select = "SELECT cell_account, cell_product, MIN(cell_rank) AS cell_rank"
+    group = "GROUP BY cell_account, cell_product"
+    return f"{select} FROM ({sql}) AS cells {group}", params  # Django's SQL, values apart
 
 
 # --- one cell -----------------------------------------------------------------------------
@@ -364,12 +362,9 @@ def grid_accounts(*, user: User, filters: GridFilters, context: GridContext) -> 
         )
         ranks = STATE_FILTERS[filters.state][0]
         marks = ", ".join(["%s"] * len(ranks))
-        accounts = accounts.filter(
-            pk__in=RawSQL(
-                f"SELECT cell_account FROM ({sql}) AS resolved WHERE cell_rank IN ({marks})",  # noqa: S608
-                (*params, *ranks),
-            )
-        )
+        # Django's own SQL from the querysets above, every value a parameter
+        where = f"SELECT cell_account FROM ({sql}) AS resolved WHERE cell_rank IN ({marks})"  # noqa: S608
+        accounts = accounts.filter(pk__in=RawSQL(where, (*params, *ranks)))  # noqa: S611
     elif filters.state:
         accounts = accounts.none()
     latest_tier = LoyaltyScore.objects.filter(account=OuterRef("pk"), as_of=context.score_day)

@@ -201,7 +201,7 @@ def test_totals_count_every_filtered_account_not_just_the_page(rep, plans, state
 def test_the_state_filter_keeps_the_accounts_with_such_a_cell(
     client, rep, plans, states, state, expected
 ):
-    lite, standard = plans
+    _lite, standard = plans
     client.force_login(rep)
 
     response = client.get(GRID, {"state": state, "product": standard.pk})
@@ -247,7 +247,7 @@ def test_the_engine_stores_its_hits_and_the_grid_reads_them(rep, team_a):
 
 
 def test_a_capped_offer_is_a_hit_held_back_by_the_contact_cap(rep):
-    lite, standard = family_of_two()
+    lite, _standard = family_of_two()
     account = AccountFactory(owner=rep)
     sub = SubscriptionFactory(account=account, product=lite, monthly_amount=100_000)
     UsageRecordFactory(subscription=sub, date=datetime.date(2026, 10, 15), quantity=2000)
@@ -426,17 +426,18 @@ def populate(owner, plans, n):
     """`n` accounts, each with a cell in every state somewhere."""
     lite, standard = plans
     add_on = AddOnFactory()
+    kinds = [
+        lambda a: card(a, standard),
+        lambda a: OpportunityFactory(account=a, to_product=standard),
+        lambda a: card(a, standard, status=OfferCard.Status.SNOOZED, snoozed_until=TODAY),
+        lambda a: hit(a, standard),
+        lambda a: hit(a, add_on, held_by="complaint"),
+    ]
     for i in range(n):
         account = AccountFactory(owner=owner)
         SubscriptionFactory(account=account, product=lite)
         LoyaltyScore.objects.create(account=account, as_of=TODAY, score=50, tier="medium")
-        [
-            lambda: card(account, standard),
-            lambda: OpportunityFactory(account=account, to_product=standard),
-            lambda: card(account, standard, status=OfferCard.Status.SNOOZED, snoozed_until=TODAY),
-            lambda: hit(account, standard),
-            lambda: hit(account, add_on, held_by="complaint"),
-        ][i % 5]()
+        kinds[i % 5](account)
 
 
 # session, user, products on sale, run date, score day, count, the page of accounts (owner,
