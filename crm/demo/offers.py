@@ -45,18 +45,17 @@ def seed_offer_history(
     accounts = [a for a in accounts if a.owner_id]
     if not accounts or OfferCard.objects.filter(account__in=accounts).exists():
         return 0
-    plans = {
-        sub.account_id: sub
-        for sub in Subscription.objects.filter(
-            account__in=accounts,
-            status=Subscription.Status.ACTIVE,
-            product__kind=Product.Kind.PLAN,
-        ).order_by("account", "-monthly_amount", "pk")
-    }
+    plans: dict[int, Subscription] = {}  # each account's largest plan
+    for sub in Subscription.objects.filter(
+        account__in=accounts, status=Subscription.Status.ACTIVE, product__kind=Product.Kind.PLAN
+    ).order_by("account", "-monthly_amount", "pk"):
+        plans.setdefault(sub.account_id, sub)
     next_tier = {
         (p.family_id, p.tier_rank): p for p in products.values() if p.kind == Product.Kind.PLAN
     }
-    add_ons = [p for p in products.values() if p.kind == Product.Kind.ADD_ON]
+    add_ons = sorted(
+        (p for p in products.values() if p.kind == Product.Kind.ADD_ON), key=lambda p: p.code
+    )
     complements = {
         (row.from_product_id, row.to_product_id)
         for row in Product.complements.through.objects.all()

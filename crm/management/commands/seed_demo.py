@@ -63,9 +63,9 @@ class Command(BaseCommand):
             seed_qbrs(
                 accounts=list(Account.objects.filter(cs_owner__isnull=False).order_by("pk")[:20])
             )
-            # Answered cards of the last two months, on accounts the pipeline left alone.
+            # Answered cards of the last two months, for the first accounts like the pipeline.
             seed_offer_history(
-                accounts=list(Account.objects.filter(owner__isnull=False).order_by("pk")[30:100]),
+                accounts=list(Account.objects.filter(owner__isnull=False).order_by("pk")[:60]),
                 today=timezone.localdate(),
                 products={p.pk: p for p in catalogue.products.values()},
             )
