@@ -208,8 +208,15 @@ def cell_rows(
     return parts[0].union(*parts[1:], all=True)
 
 
-def _resolved_sql(rows: QuerySet) -> tuple[str, tuple]:
-    """SQL of one row per cell with its lowest rank (its state), and its parameters."""
+def _resolved_sql(accounts: QuerySet[Account], context: "GridContext") -> tuple[str, tuple]:
+    """SQL of one row per cell of `accounts` × the context's columns with its lowest rank (its
+    state), and its parameters."""
+    rows = cell_rows(
+        accounts=accounts.values("pk"),
+        products=context.product_ids,
+        today=context.today,
+        run_date=context.run_date,
+    )
     sql, params = rows.query.sql_with_params()
     select = "SELECT cell_account, cell_product, MIN(cell_rank) AS cell_rank"
     group = "GROUP BY cell_account, cell_product"
@@ -352,14 +359,7 @@ def grid_accounts(*, user: User, filters: GridFilters, context: GridContext) -> 
             )
         )
     if filters.state and context.products:
-        sql, params = _resolved_sql(
-            cell_rows(
-                accounts=accounts.values("pk"),
-                products=context.product_ids,
-                today=context.today,
-                run_date=context.run_date,
-            )
-        )
+        sql, params = _resolved_sql(accounts, context)
         ranks = STATE_FILTERS[filters.state][0]
         marks = ", ".join(["%s"] * len(ranks))
         # Django's own SQL from the querysets above, every value a parameter
@@ -376,14 +376,7 @@ def grid_totals(*, accounts: QuerySet[Account], context: GridContext) -> dict[in
     totals: dict[int, dict] = {p: dict.fromkeys(CellState.values, 0) for p in context.product_ids}
     if not context.products:
         return totals
-    sql, params = _resolved_sql(
-        cell_rows(
-            accounts=accounts.values("pk"),
-            products=context.product_ids,
-            today=context.today,
-            run_date=context.run_date,
-        )
-    )
+    sql, params = _resolved_sql(accounts, context)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT cell_product, cell_rank, COUNT(*) "  # noqa: S608  Django's SQL

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from campaigns.models import TargetStatus
 from crm.users.models import Role
-from opportunities.models import DismissReason, OfferCard, OfferSource, Stage
+from opportunities.models import DismissReason, OfferCard, Stage
 from tests.accounts.factories import AccountFactory, SubscriptionFactory
 from tests.campaigns.factories import CampaignFactory, CampaignTargetFactory, LoyaltyScoreFactory
 from tests.opportunities.factories import OpportunityFactory
+from tests.opportunities.test_offers_views import make_card
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,20 +24,8 @@ TODAY = timezone.localdate()
 
 
 def card(account, status, **fields):
-    return OfferCard.objects.create(
-        account=account,
-        rep=account.owner,
-        kind="upsell",
-        product=SubscriptionFactory(account=account).product,
-        source=OfferSource.ENGINE,
-        rule="upsell_growth",
-        monthly_uplift=10_000,
-        probability=Decimal("0.3"),
-        expected_value=3_000,
-        generated_on=TODAY - datetime.timedelta(days=5),
-        status=status,
-        **fields,
-    )
+    plan = SubscriptionFactory(account=account).product
+    return make_card(account, product=plan, current=plan, status=status, **fields)
 
 
 def team_world(team, rep, *, deals: int, at_risk: int, label: str):

@@ -6,12 +6,11 @@ import io
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from crm.demo.users import seed_users
-from opportunities.models import OfferRuleHit
 from tests.accounts.factories import AccountFactory, PlanFactory, SubscriptionFactory
+from tests.opportunities.test_whitespace import hit
 
 from .test_login import log_in
 
@@ -23,7 +22,6 @@ def test_a_manager_filters_the_grid_to_eligible_cells_and_exports_them(page, liv
     rep, other_team_rep = users["rep1@example.com"], users["rep5@example.com"]
     lite = PlanFactory(name="リードブースト ライト", tier_rank=1)
     pro = PlanFactory(name="リードブースト プロ", tier_rank=2, family=lite.family)
-    today = timezone.localdate()
     eligible = AccountFactory(owner=rep, name="株式会社あおば製作所")
     held = AccountFactory(owner=rep, name="株式会社さくら商事")
     owner = AccountFactory(owner=rep, name="株式会社みなと物流")
@@ -32,14 +30,7 @@ def test_a_manager_filters_the_grid_to_eligible_cells_and_exports_them(page, liv
         SubscriptionFactory(account=account, product=lite)
     SubscriptionFactory(account=owner, product=pro)
     for account, gate in ((eligible, ""), (held, "tier"), (theirs, "")):
-        OfferRuleHit.objects.create(
-            run_date=today,
-            account=account,
-            product=pro,
-            rule="upsell_utilisation",
-            kind="upsell",
-            held_by=gate,
-        )
+        hit(account, pro, held_by=gate)
 
     log_in(page, live_server, "manager1@example.com")
     expect(page.get_by_role("heading", level=1)).to_have_text("担当チーム")

@@ -27,17 +27,6 @@ from .offer_world import RUN, days, family_of_two, generate, scored
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def overage_account(rep):
-    """Lite at ¥100,000 with 1,000 included; October: 2,000 used → 1,000 × ¥75 overage."""
-    lite, standard = family_of_two()
-    account = AccountFactory(owner=rep)
-    subscription = SubscriptionFactory(account=account, product=lite, monthly_amount=100_000)
-    UsageRecordFactory(subscription=subscription, date=datetime.date(2026, 10, 15), quantity=2000)
-    scored(account, "high")
-    return account, lite, standard
-
-
 def test_overage_above_the_next_plan_states_the_monthly_saving(overage_account, rep):
     account, lite, standard = overage_account
     generate()

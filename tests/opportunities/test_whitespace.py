@@ -4,7 +4,6 @@ stores, filters, totals, permissions, bad input, the export, and flat query coun
 import csv
 import datetime
 import io
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import Activity, LoyaltyScore, Subscription
-from opportunities.models import DismissReason, OfferCard, OfferRuleHit, OfferSource, Stage
+from opportunities.models import DismissReason, OfferCard, OfferRuleHit, Stage
 from opportunities.whitespace import selectors
 from opportunities.whitespace.selectors import GridFilters
 from tests.accounts.factories import (
@@ -23,6 +22,7 @@ from tests.accounts.factories import (
     UsageRecordFactory,
 )
 from tests.opportunities.factories import OpportunityFactory
+from tests.opportunities.test_offers_views import make_card
 
 from .offer_world import RUN, days, family_of_two, generate, scored
 
@@ -36,21 +36,8 @@ def export_url(fmt="csv"):
     return reverse("opportunities:whitespace:export", args=[fmt])
 
 
-def card(account, product, *, status=OfferCard.Status.OPEN, **fields):
-    return OfferCard.objects.create(
-        account=account,
-        rep=account.owner,
-        kind="upsell",
-        product=product,
-        source=OfferSource.ENGINE,
-        rule="upsell_utilisation",
-        monthly_uplift=25_000,
-        probability=Decimal("0.4"),
-        expected_value=10_000,
-        generated_on=TODAY - datetime.timedelta(days=20),
-        status=status,
-        **fields,
-    )
+def card(account, product, **fields):
+    return make_card(account, product=product, **fields)
 
 
 def hit(account, product, held_by="", run_date=TODAY):
@@ -246,12 +233,8 @@ def test_the_engine_stores_its_hits_and_the_grid_reads_them(rep, team_a):
         }
 
 
-def test_a_capped_offer_is_a_hit_held_back_by_the_contact_cap(rep):
-    lite, _standard = family_of_two()
-    account = AccountFactory(owner=rep)
-    sub = SubscriptionFactory(account=account, product=lite, monthly_amount=100_000)
-    UsageRecordFactory(subscription=sub, date=datetime.date(2026, 10, 15), quantity=2000)
-    scored(account, "high")
+def test_a_capped_offer_is_a_hit_held_back_by_the_contact_cap(overage_account):
+    account, *_ = overage_account
     for n in range(4):
         ActivityFactory(account=account, kind=Activity.Kind.CALL, occurred_on=days(-1 - n))
 
