@@ -6,13 +6,20 @@ from accounts.exports import Column
 from accounts.models import Account, LoyaltyTier, Product
 
 
-def cell_text(account: Account, product_id: int) -> str:
-    cell = account.cells.get(product_id)
-    return cell.description if cell else ""
-
-
 def grid_columns(products: list[Product]) -> list[Column]:
     """The account, its owner and loyalty, then each product's cell: its state and why."""
+    # A few dozen (state, rule, gate) combinations word a million cells: each is worded once.
+    worded: dict[tuple, str] = {}
+
+    def cell_text(account: Account, product_id: int) -> str:
+        cell = account.cells.get(product_id)
+        if cell is None:
+            return ""
+        key = (cell.rank, cell.rule, cell.gate)
+        if key not in worded:
+            worded[key] = cell.description
+        return worded[key]
+
     return [
         (_("ID"), lambda a: a.pk),
         (_("Account name"), lambda a: a.name),
@@ -20,6 +27,5 @@ def grid_columns(products: list[Product]) -> list[Column]:
         (_("Owner rep"), lambda a: str(a.owner) if a.owner else ""),
         (_("Team"), lambda a: str(a.owner.team) if a.owner and a.owner.team else ""),
         (_("Loyalty tier"), lambda a: LoyaltyTier(a.latest_tier).label if a.latest_tier else ""),
-        (_("Monthly revenue (¥)"), lambda a: a.mrr),
         *((product.name, lambda a, pk=product.pk: cell_text(a, pk)) for product in products),
     ]

@@ -30,7 +30,6 @@ accounts, and an export runs one cell query per chunk of accounts.
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -42,13 +41,14 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.exports import EXPORT_CHUNK_SIZE
 from accounts.models import Account, LoyaltyScore, LoyaltyTier, Product, Subscription
-from accounts.selectors import AccountFilters, account_list
+from accounts.selectors import ACCOUNT_SORTS, AccountFilters, accounts_filtered
 from crm.users.models import User
 
 from ..models import OfferCard, OfferGate, OfferRuleHit, Opportunity, Stage
 from ..offers.texts import RULE_LABELS
 
 GRID_PAGE_SIZE = 50
+GRID_ORDER = ACCOUNT_SORTS["kana"]  # the account list's default order: reading, name, id
 
 
 class CellState(models.TextChoices):
@@ -143,7 +143,7 @@ def _rows(queryset: QuerySet, *, rank: int, product: str = "product_id", **colum
 
 def cell_rows(
     *,
-    accounts: QuerySet | RawSQL | Iterable[int],
+    accounts: QuerySet | Iterable[int],
     products: Iterable[int],
     today: datetime.date,
     run_date: datetime.date | None,
@@ -210,16 +210,9 @@ def cell_rows(
 
 def _resolved_sql(accounts: QuerySet[Account], context: "GridContext") -> tuple[str, tuple]:
     """SQL of one row per cell of `accounts` × the context's columns with its lowest rank (its
-    state), and its parameters.
-
-    The accounts are a common table expression that the eight parts of the union read: it is
-    worked out once (PostgreSQL materialises a CTE read more than once), not once a part.
-    """
-    accounts_sql, accounts_params = accounts.values("pk").query.sql_with_params()
-    # a name of its own at each depth: a state filter nests one resolution in another
-    name = f"grid_accounts_{accounts_sql.count('grid_accounts_')}"
+    state), and its parameters."""
     rows = cell_rows(
-        accounts=RawSQL(f"SELECT pk FROM {name}", ()),  # noqa: S608, S611  our own name
+        accounts=accounts.order_by().values("pk"),
         products=context.product_ids,
         today=context.today,
         run_date=context.run_date,
@@ -227,10 +220,14 @@ def _resolved_sql(accounts: QuerySet[Account], context: "GridContext") -> tuple[
     sql, params = rows.query.sql_with_params()
     select = "SELECT cell_account, cell_product, MIN(cell_rank) AS cell_rank"
     group = "GROUP BY cell_account, cell_product"
-    return (
-        f"WITH {name} AS ({accounts_sql}) {select} FROM ({sql}) AS cells {group}",
-        (*accounts_params, *params),
-    )
+    return f"{select} FROM ({sql}) AS cells {group}", params  # Django's SQL, values apart
+
+
+def _in_state(resolved: str, state: str) -> tuple[str, tuple]:
+    """SQL of the accounts with a cell in `state` among `resolved` (a table or subquery)."""
+    ranks = STATE_FILTERS[state][0]
+    marks = ", ".join(["%s"] * len(ranks))
+    return f"SELECT cell_account FROM {resolved} WHERE cell_rank IN ({marks})", ranks  # noqa: S608
 
 
 # --- one cell -----------------------------------------------------------------------------
@@ -358,22 +355,30 @@ def grid_context(
     )
 
 
-def grid_accounts(*, user: User, filters: GridFilters, context: GridContext) -> QuerySet[Account]:
-    """The grid's rows: the account list's accounts for `user` (its one visibility rule and
-    filters), by loyalty tier and cell state too, each with its latest tier."""
-    accounts = account_list(user=user, filters=filters.accounts)
+def base_accounts(*, user: User, filters: GridFilters, context: GridContext) -> QuerySet[Account]:
+    """The account list's accounts for `user` (its one visibility rule and its filters), by
+    loyalty tier too, in its order: the grid's rows before the state filter."""
+    accounts = (
+        accounts_filtered(user=user, filters=filters.accounts)
+        .select_related("owner__team")
+        .order_by(*GRID_ORDER)
+    )
     if filters.tier:
         accounts = accounts.filter(
             pk__in=LoyaltyScore.objects.filter(as_of=context.score_day, tier=filters.tier).values(
                 "account_id"
             )
         )
+    return accounts
+
+
+def grid_accounts(*, user: User, filters: GridFilters, context: GridContext) -> QuerySet[Account]:
+    """The grid's rows: base_accounts() with a cell in the filtered state, if any, each with
+    its latest loyalty tier."""
+    accounts = base_accounts(user=user, filters=filters, context=context)
     if filters.state and context.products:
         sql, params = _resolved_sql(accounts, context)
-        ranks = STATE_FILTERS[filters.state][0]
-        marks = ", ".join(["%s"] * len(ranks))
-        # Django's own SQL from the querysets above, every value a parameter
-        where = f"SELECT cell_account FROM ({sql}) AS resolved WHERE cell_rank IN ({marks})"  # noqa: S608
+        where, ranks = _in_state(f"({sql}) AS resolved", filters.state)
         accounts = accounts.filter(pk__in=RawSQL(where, (*params, *ranks)))  # noqa: S611
     elif filters.state:
         accounts = accounts.none()
@@ -381,20 +386,27 @@ def grid_accounts(*, user: User, filters: GridFilters, context: GridContext) -> 
     return accounts.annotate(latest_tier=Subquery(latest_tier.values("tier")[:1]))
 
 
-def grid_totals(*, accounts: QuerySet[Account], context: GridContext) -> dict[int, dict]:
-    """{product id: {state: accounts}} over every account of `accounts` (one query)."""
+def grid_totals(*, user: User, filters: GridFilters, context: GridContext) -> dict[int, dict]:
+    """{product id: {state: accounts}} over every row of the grid (one query).
+
+    The cells are resolved once over base_accounts(); a state filter then keeps the accounts
+    that have a cell in that state, from the same resolved cells (a CTE read twice)."""
     totals: dict[int, dict] = {p: dict.fromkeys(CellState.values, 0) for p in context.product_ids}
     if not context.products:
         return totals
-    sql, params = _resolved_sql(accounts, context)
+    sql, params = _resolved_sql(base_accounts(user=user, filters=filters, context=context), context)
+    count = "SELECT cell_product, cell_rank, COUNT(*) FROM resolved"
+    group = "GROUP BY cell_product, cell_rank"
+    if filters.state:
+        kept, ranks = _in_state("resolved", filters.state)
+        query = f"WITH resolved AS ({sql}) {count} WHERE cell_account IN ({kept}) {group}"
+        params = (*params, *ranks)
+    else:
+        query = f"WITH resolved AS ({sql}) {count} {group}"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT cell_product, cell_rank, COUNT(*) "  # noqa: S608  Django's SQL
-            f"FROM ({sql}) AS resolved GROUP BY cell_product, cell_rank",
-            params,
-        )
-        for product, rank, count in cursor.fetchall():
-            totals[product][STATE_OF_RANK[rank]] += count
+        cursor.execute(query, params)
+        for product, rank, total in cursor.fetchall():
+            totals[product][STATE_OF_RANK[rank]] += total
     return totals
 
 
@@ -460,7 +472,7 @@ def whitespace_grid(
         )
         for account in page
     ]
-    totals = grid_totals(accounts=accounts, context=context)
+    totals = grid_totals(user=user, filters=filters, context=context)
     return WhitespaceGrid(
         context=context,
         groups=product_groups(context.products),
@@ -473,22 +485,29 @@ def whitespace_grid(
 def grid_export_rows(
     *, accounts: QuerySet[Account], context: GridContext, chunk_size: int = EXPORT_CHUNK_SIZE
 ) -> Iterator[Account]:
-    """Every account of `accounts`, streamed, each with `cells` ({product id: Cell}): one cell
-    query per chunk of `chunk_size` accounts."""
-    stream = accounts.iterator(chunk_size=chunk_size)
-    while chunk := list(islice(stream, chunk_size)):
-        cells = (
-            resolve_cells(
-                cell_rows(
-                    accounts=[a.pk for a in chunk],
-                    products=context.product_ids,
-                    today=context.today,
-                    run_date=context.run_date,
-                )
-            )
-            if context.products
-            else {}
+    """Every account of `accounts` in ID order, each with `cells` ({product id: Cell}).
+
+    Two queries streamed side by side, both in account ID order: the accounts, and every cell
+    row of theirs (cell_rows() over the same accounts); memory stays flat and the number of
+    queries does not grow with the accounts.
+    """
+    accounts = accounts.order_by("pk")
+    stream: Iterator[dict] = iter(())
+    if context.products:
+        rows = cell_rows(
+            accounts=accounts.values("pk"),
+            products=context.product_ids,
+            today=context.today,
+            run_date=context.run_date,
         )
-        for account in chunk:
-            account.cells = cells.get(account.pk, {})
-            yield account
+        stream = rows.order_by("cell_account").iterator(chunk_size=chunk_size)
+    pending = next(stream, None)
+    for account in accounts.iterator(chunk_size=chunk_size):
+        mine = []
+        # a cell row of an account gone since the first query cannot hold the others back
+        while pending is not None and pending["cell_account"] <= account.pk:
+            if pending["cell_account"] == account.pk:
+                mine.append(pending)
+            pending = next(stream, None)
+        account.cells = resolve_cells(mine).get(account.pk, {})
+        yield account

@@ -38,7 +38,7 @@ def main():
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.urls import reverse
 
     from accounts.models import Account
@@ -49,6 +49,7 @@ def main():
         f"{connection.vendor}, {Account.objects.count():,} accounts, "
         f"{OfferRuleHit.objects.count():,} rule hits"
     )
+    setup_test_environment()  # the responses carry their context
     client = Client(HTTP_HOST="localhost")
     for email in ("admin@example.com", "manager1@example.com"):
         client.force_login(User.objects.get(email=email))

@@ -424,11 +424,11 @@ def populate(owner, plans, n):
 
 
 # session, user, products on sale, run date, score day, count, the page of accounts (owner,
-# team, tier, revenue and NPS in it), its cells (one union query), totals (one aggregate over
-# the same union), and the owner and team choices of the filter form as it renders.
+# team and tier in it), its cells (one union query), totals (one aggregate over the same
+# union), and the owner and team choices of the filter form as it renders.
 PAGE_QUERIES = 2 + 1 + 2 + 2 + 1 + 1 + 2
-# session, user, products, run date, score day, the accounts streamed (one cursor), and one
-# cell query per chunk of 2,000 accounts.
+# session, user, products, run date, score day, the accounts and their cells streamed side by
+# side (two cursors).
 EXPORT_QUERIES = 2 + 1 + 2 + 1 + 1
 
 
@@ -470,16 +470,25 @@ def test_the_grid_export_is_flat(client, manager, rep, plans, accounts, django_a
     assert len(rows) == accounts + 1
 
 
-def test_the_export_runs_one_cell_query_per_chunk(rep, plans, django_assert_num_queries):
+def test_the_export_streams_accounts_and_cells_side_by_side(rep, plans, django_assert_num_queries):
     populate(rep, plans, 5)
     context = selectors.grid_context(products=list(plans), filters=GridFilters(), today=TODAY)
     accounts = selectors.grid_accounts(user=rep, filters=GridFilters(), context=context)
+    expected = selectors.resolve_cells(
+        selectors.cell_rows(
+            accounts=accounts.values("pk"),
+            products=context.product_ids,
+            today=TODAY,
+            run_date=context.run_date,
+        )
+    )
 
-    # the accounts (one cursor), then a cell query for each of the three chunks of 2
-    with django_assert_num_queries(1 + 3):
+    # two cursors, fetched in chunks of 2 (accounts) and 2 (cell rows)
+    with django_assert_num_queries(2):
         exported = list(
             selectors.grid_export_rows(accounts=accounts, context=context, chunk_size=2)
         )
 
-    assert len(exported) == 5
+    assert [a.pk for a in exported] == sorted(a.pk for a in accounts)
+    assert {a.pk: a.cells for a in exported} == {pk: expected.get(pk, {}) for pk in expected}
     assert sum(len(a.cells) for a in exported) == 5 + 4  # every Lite owned; Standard: 4 of 5
