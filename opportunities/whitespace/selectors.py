@@ -386,28 +386,52 @@ def grid_accounts(*, user: User, filters: GridFilters, context: GridContext) -> 
     return accounts.annotate(latest_tier=Subquery(latest_tier.values("tier")[:1]))
 
 
-def grid_totals(*, user: User, filters: GridFilters, context: GridContext) -> dict[int, dict]:
-    """{product id: {state: accounts}} over every row of the grid (one query).
+@dataclass(frozen=True)
+class GridTotals:
+    by_product: dict[int, dict]  # {product id: {state: accounts}}
+    accounts: int | None  # the rows a state filter keeps (None without one: count them)
+
+
+def grid_totals(*, user: User, filters: GridFilters, context: GridContext) -> GridTotals:
+    """Accounts per product and state over every row of the grid (one query).
 
     The cells are resolved once over base_accounts(); a state filter then keeps the accounts
-    that have a cell in that state, from the same resolved cells (a CTE read twice)."""
+    that have a cell in that state, from the same resolved cells (a CTE read twice), and the
+    same query counts them for the paginator, which would otherwise resolve them again."""
     totals: dict[int, dict] = {p: dict.fromkeys(CellState.values, 0) for p in context.product_ids}
     if not context.products:
-        return totals
+        return GridTotals(by_product=totals, accounts=0 if filters.state else None)
     sql, params = _resolved_sql(base_accounts(user=user, filters=filters, context=context), context)
     count = "SELECT cell_product, cell_rank, COUNT(*) FROM resolved"
     group = "GROUP BY cell_product, cell_rank"
     if filters.state:
         kept, ranks = _in_state("resolved", filters.state)
-        query = f"WITH resolved AS ({sql}) {count} WHERE cell_account IN ({kept}) {group}"
+        query = (
+            f"WITH resolved AS ({sql}), kept AS ({kept}) "  # noqa: S608  Django's SQL
+            f"{count} WHERE cell_account IN (SELECT cell_account FROM kept) {group} "
+            "UNION ALL SELECT NULL, NULL, COUNT(DISTINCT cell_account) FROM kept"
+        )
         params = (*params, *ranks)
     else:
         query = f"WITH resolved AS ({sql}) {count} {group}"
+    kept_accounts = None
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         for product, rank, total in cursor.fetchall():
-            totals[product][STATE_OF_RANK[rank]] += total
-    return totals
+            if product is None:
+                kept_accounts = total
+            else:
+                totals[product][STATE_OF_RANK[rank]] += total
+    return GridTotals(by_product=totals, accounts=kept_accounts)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (by the totals query) instead of asking the database."""
+
+    def __init__(self, object_list, per_page, *, count: int | None = None):
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.__dict__["count"] = count  # Paginator.count is a cached_property
 
 
 @dataclass
@@ -450,11 +474,14 @@ def whitespace_grid(
     page_number: str | int | None = 1,
     per_page: int = GRID_PAGE_SIZE,
 ) -> WhitespaceGrid:
-    """One page of the grid and the totals over every account the filters leave (seven
-    queries: run date, score day, count, page, its cells, totals)."""
+    """One page of the grid and the totals over every account the filters leave (six queries:
+    run date, score day, count (taken from the totals with a state filter), totals, page, its
+    cells)."""
     context = grid_context(products=products, filters=filters, today=today)
     accounts = grid_accounts(user=user, filters=filters, context=context)
-    page = Paginator(accounts, per_page).get_page(page_number)
+    totals = grid_totals(user=user, filters=filters, context=context)
+    paginator = CountedPaginator(accounts, per_page, count=totals.accounts)
+    page = paginator.get_page(page_number)
     ids = [account.pk for account in page]
     cells = (
         resolve_cells(
@@ -472,30 +499,33 @@ def whitespace_grid(
         )
         for account in page
     ]
-    totals = grid_totals(user=user, filters=filters, context=context)
     return WhitespaceGrid(
         context=context,
         groups=product_groups(context.products),
         page=page,
         rows=rows,
-        totals=[totals[p.pk] for p in context.products],
+        totals=[totals.by_product[p.pk] for p in context.products],
     )
 
 
 def grid_export_rows(
-    *, accounts: QuerySet[Account], context: GridContext, chunk_size: int = EXPORT_CHUNK_SIZE
+    *,
+    accounts: QuerySet[Account],
+    context: GridContext,
+    base: QuerySet[Account] | None = None,
+    chunk_size: int = EXPORT_CHUNK_SIZE,
 ) -> Iterator[Account]:
     """Every account of `accounts` in ID order, each with `cells` ({product id: Cell}).
 
     Two queries streamed side by side, both in account ID order: the accounts, and every cell
-    row of theirs (cell_rows() over the same accounts); memory stays flat and the number of
-    queries does not grow with the accounts.
+    row of `base` (accounts before a state filter, a superset: its rows need no resolution;
+    `accounts` by default); memory stays flat and the number of queries does not grow.
     """
     accounts = accounts.order_by("pk")
     stream: Iterator[dict] = iter(())
     if context.products:
         rows = cell_rows(
-            accounts=accounts.values("pk"),
+            accounts=(accounts if base is None else base).order_by().values("pk"),
             products=context.product_ids,
             today=context.today,
             run_date=context.run_date,

@@ -43,9 +43,10 @@ def whitespace_export(request, fmt: str):
     filters = form.grid_filters()
     context = selectors.grid_context(products=products, filters=filters, today=timezone.localdate())
     accounts = selectors.grid_accounts(user=request.user, filters=filters, context=context)
+    base = selectors.base_accounts(user=request.user, filters=filters, context=context)
     return table_download(
         columns=exports.grid_columns(context.products),
-        rows=selectors.grid_export_rows(accounts=accounts, context=context),
+        rows=selectors.grid_export_rows(accounts=accounts, context=context, base=base),
         fmt=fmt,
         filename=f"whitespace-{timezone.localdate():%Y%m%d}",
         title=str(_("Whitespace")),

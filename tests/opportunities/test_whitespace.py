@@ -450,7 +450,8 @@ def test_the_grid_page_with_a_state_filter_is_flat(
     populate(rep, plans, accounts)
     client.force_login(manager)
 
-    with django_assert_num_queries(PAGE_QUERIES):
+    # the totals count the accounts a state filter keeps: no count query of its own
+    with django_assert_num_queries(PAGE_QUERIES - 1):
         response = client.get(GRID, {"state": "offered", "tier": "medium"})
 
     # a card on every fifth account from the first, a deal on every fifth from the second
