@@ -2,6 +2,8 @@
 
 Rows come from selectors.account_list, so an export holds exactly what the list shows the
 user with the same filters, and streams: memory stays flat however many accounts there are.
+The writers below serve every export: `rows` is a queryset (streamed in chunks) or any
+iterable that streams itself (the whitespace grid's accounts with their cells).
 """
 
 import csv
@@ -49,8 +51,12 @@ COLUMNS: list[tuple[str, Callable[[Account], object]]] = [
 Column = tuple[str, Callable[[Any], object]]
 
 
-def table_rows(*, columns: list[Column], rows: QuerySet) -> Iterator[list[object]]:
-    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+Rows = QuerySet | Iterable[Any]
+
+
+def table_rows(*, columns: list[Column], rows: Rows) -> Iterator[list[object]]:
+    items = rows.iterator(chunk_size=EXPORT_CHUNK_SIZE) if isinstance(rows, QuerySet) else rows
+    for row in items:
         yield [value(row) for _label, value in columns]
 
 
@@ -61,7 +67,7 @@ class _Echo:
         return value
 
 
-def table_csv(*, columns: list[Column], rows: QuerySet) -> Iterable[str]:
+def table_csv(*, columns: list[Column], rows: Rows) -> Iterable[str]:
     """CSV lines in UTF-8 with a byte-order mark: Excel in Japan otherwise reads Shift_JIS."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
@@ -70,7 +76,7 @@ def table_csv(*, columns: list[Column], rows: QuerySet) -> Iterable[str]:
         yield writer.writerow(["" if v is None else str(v) for v in row])
 
 
-def table_xlsx(*, columns: list[Column], rows: QuerySet, title: str) -> bytes:
+def table_xlsx(*, columns: list[Column], rows: Rows, title: str) -> bytes:
     """An .xlsx workbook, written in openpyxl's streaming mode (rows are not kept in memory)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])  # Excel's limit for a sheet name
@@ -87,7 +93,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def table_download(
-    *, columns: list[Column], rows: QuerySet, fmt: str, filename: str, title: str
+    *, columns: list[Column], rows: Rows, fmt: str, filename: str, title: str
 ) -> HttpResponse:
     """`rows` as an .xlsx attachment (fmt "xlsx") or as streamed CSV (anything else)."""
     if fmt == "xlsx":

@@ -88,6 +88,47 @@ def _employee_range(band: str) -> Q:
     return condition
 
 
+def _narrowed(accounts: QuerySet[Account], filters: AccountFilters) -> QuerySet[Account]:
+    """`accounts` narrowed by every filter but the NPS category (it needs the latest answer)."""
+    if filters.q:
+        for term in filters.q.split():
+            accounts = accounts.filter(
+                Q(name__icontains=term) | Q(name_kana__icontains=term) | Q(corporate_number=term)
+            )
+    if filters.industry:
+        accounts = accounts.filter(industry=filters.industry)
+    if filters.growth_stage:
+        accounts = accounts.filter(growth_stage=filters.growth_stage)
+    if filters.owner:
+        accounts = accounts.filter(owner=filters.owner)
+    if filters.team:
+        # The team's accounts as its manager sees them: owned or CS-owned by a member.
+        accounts = accounts.filter(Q(owner__team=filters.team) | Q(cs_owner__team=filters.team))
+    if filters.size:
+        accounts = accounts.filter(_employee_range(filters.size))
+    return accounts
+
+
+def _latest_nps() -> QuerySet[NPSResponse]:
+    return NPSResponse.objects.filter(account=OuterRef("pk")).order_by("-answered_on", "-pk")
+
+
+def _in_nps_category(accounts: QuerySet[Account], category: str) -> QuerySet[Account]:
+    low, high = category_score_range(category)
+    return accounts.filter(latest_nps_score__gte=low, latest_nps_score__lte=high)
+
+
+def accounts_filtered(*, user: User, filters: AccountFilters | None = None) -> QuerySet[Account]:
+    """The accounts `user` may see, narrowed by `filters` like the list, without its columns
+    and sort: for pages that show other columns (the whitespace grid)."""
+    filters = filters or AccountFilters()
+    accounts = _narrowed(Account.objects.visible_to(user), filters)
+    if filters.nps_category:
+        accounts = accounts.annotate(latest_nps_score=Subquery(_latest_nps().values("score")[:1]))
+        accounts = _in_nps_category(accounts, filters.nps_category)
+    return accounts
+
+
 def account_list(*, user: User, filters: AccountFilters | None = None) -> QuerySet[Account]:
     """The accounts `user` may see, filtered and sorted, with what the list and exports show.
 
@@ -95,7 +136,7 @@ def account_list(*, user: User, filters: AccountFilters | None = None) -> QueryS
     and `latest_nps_on` as annotations, and its owner, CS owner and team, in one query.
     """
     filters = filters or AccountFilters()
-    latest_nps = NPSResponse.objects.filter(account=OuterRef("pk")).order_by("-answered_on", "-pk")
+    latest_nps = _latest_nps()
     mrr = (
         Subscription.objects.filter(account=OuterRef("pk"))
         .exclude(status=Subscription.Status.CANCELLED)
@@ -113,25 +154,9 @@ def account_list(*, user: User, filters: AccountFilters | None = None) -> QueryS
             mrr=Coalesce(Subquery(mrr, output_field=IntegerField()), Value(0)),
         )
     )
-    if filters.q:
-        for term in filters.q.split():
-            accounts = accounts.filter(
-                Q(name__icontains=term) | Q(name_kana__icontains=term) | Q(corporate_number=term)
-            )
-    if filters.industry:
-        accounts = accounts.filter(industry=filters.industry)
-    if filters.growth_stage:
-        accounts = accounts.filter(growth_stage=filters.growth_stage)
-    if filters.owner:
-        accounts = accounts.filter(owner=filters.owner)
-    if filters.team:
-        # The team's accounts as its manager sees them: owned or CS-owned by a member.
-        accounts = accounts.filter(Q(owner__team=filters.team) | Q(cs_owner__team=filters.team))
-    if filters.size:
-        accounts = accounts.filter(_employee_range(filters.size))
+    accounts = _narrowed(accounts, filters)
     if filters.nps_category:
-        low, high = category_score_range(filters.nps_category)
-        accounts = accounts.filter(latest_nps_score__gte=low, latest_nps_score__lte=high)
+        accounts = _in_nps_category(accounts, filters.nps_category)
     return accounts.order_by(*ACCOUNT_SORTS.get(filters.sort, ACCOUNT_SORTS["kana"]))
 
 

@@ -45,14 +45,25 @@ REACHED = {
 }
 
 
+# Targets nobody has worked yet: the rest were contacted, or closed one way or another.
+NOT_WORKED = [TargetStatus.UNASSIGNED, TargetStatus.ASSIGNED]
+
+
 def campaign_list(*, user: User) -> QuerySet[Campaign]:
-    """The campaigns `user` sees, with their product, owner and target counts, in one query."""
+    """The campaigns `user` sees, with their product, owner, target counts (all, worked, won)
+    and the revenue won, in one query."""
     return (
         Campaign.objects.visible_to(user)
         .select_related("product", "owner")
         .annotate(
             target_count=Count("targets"),
+            worked_count=Count("targets", filter=~Q(targets__status__in=NOT_WORKED)),
             won_count=Count("targets", filter=Q(targets__status=TargetStatus.WON)),
+            revenue_won=Sum(
+                "targets__opportunity__contract_value",
+                filter=Q(targets__status=TargetStatus.WON, targets__opportunity__stage=Stage.WON),
+                default=0,
+            ),
         )
         .order_by("-starts_on", "-pk")
     )

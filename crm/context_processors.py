@@ -12,6 +12,8 @@ PIPELINE_MENU = (
         (_("Opportunities"), "opportunities:list"),
         (_("Follow-ups"), "opportunities:follow_ups"),
         (_("Forecast"), "opportunities:forecast"),
+        # Until the reports area has its own menu, the whitespace grid sits with the pipeline.
+        (_("Whitespace"), "opportunities:whitespace:grid"),
     ],
 )
 WORK_PAGES = [

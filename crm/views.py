@@ -43,8 +43,11 @@ def home_rep(request):
 
 @role_required(Role.MANAGER)
 def home_manager(request):
+    home = selectors.manager_home(user=request.user, today=timezone.localdate())
     return render(
-        request, "crm/home_manager.html", {"teams": selectors.teams_led_by(user=request.user)}
+        request,
+        "crm/home_manager.html",
+        {"home": home, "teams": home.teams, "charts": home.chart_data()},
     )
 
 

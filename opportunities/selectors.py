@@ -153,12 +153,7 @@ def pipeline_forecast(
         .filter(expected_close__gte=first, expected_close__lt=end)
         .annotate(month=TruncMonth("expected_close"))
         .values("month", "type")
-        .annotate(
-            # bigint: a ¥30M contract × 100 would overflow a PostgreSQL integer
-            weighted_cents=Sum(Cast("contract_value", BigIntegerField()) * F("probability")),
-            pipeline=Sum("contract_value"),
-            count=Count("pk"),
-        )
+        .annotate(**pipeline_totals())
         .order_by()
     )
     types = list(OpportunityType)
@@ -178,7 +173,7 @@ def pipeline_forecast(
                 month=month,
                 weighted_by_type={t: round(cents[t] / 100) for t in types},
                 weighted=round(sum(cents.values()) / 100),
-                pipeline=sum(by_type[t].get("pipeline") or 0 for t in types),
+                pipeline=sum(by_type[t].get("total") or 0 for t in types),
                 count=sum(by_type[t].get("count") or 0 for t in types),
             )
         )
@@ -198,20 +193,23 @@ def pipeline_forecast(
 # --- role home ----------------------------------------------------------------------------
 
 
-def pipeline_summary(*, user: User) -> dict:
-    """The user's open deals by stage: count, contract value and weighted value (one query)."""
-    rows = (
-        Opportunity.objects.visible_to(user)
-        .open()
-        .filter(owner=user)
-        .values("stage")
-        .annotate(
-            count=Count("pk"),
-            total=Sum("contract_value"),
-            weighted_cents=Sum(Cast("contract_value", BigIntegerField()) * F("probability")),
-        )
-        .order_by()
-    )
+def pipeline_totals() -> dict:
+    """Count, contract value and weighted value (hundredths of a yen: round once) of deals."""
+    return {
+        "count": Count("pk"),
+        "total": Sum("contract_value"),
+        # bigint: a ¥30M contract × 100 would overflow a PostgreSQL integer
+        "weighted_cents": Sum(Cast("contract_value", BigIntegerField()) * F("probability")),
+    }
+
+
+def pipeline_summary(*, user: User, mine: bool = True) -> dict:
+    """Open deals by stage: count, contract value and weighted value (one query). The user's
+    own deals, or (`mine=False`) every open deal the user sees: a manager's teams'."""
+    deals = Opportunity.objects.visible_to(user).open()
+    if mine:
+        deals = deals.filter(owner=user)
+    rows = deals.values("stage").annotate(**pipeline_totals()).order_by()
     by_stage = {row["stage"]: row for row in rows}
     stages = [
         {
@@ -229,6 +227,28 @@ def pipeline_summary(*, user: User) -> dict:
         "total": sum(s["total"] for s in stages),
         "weighted": sum(s["weighted"] for s in stages),
     }
+
+
+def pipeline_by_owner(*, user: User) -> list[dict]:
+    """Every open deal the user sees, by owner, largest weighted value first (one query)."""
+    rows = (
+        Opportunity.objects.visible_to(user)
+        .open()
+        .values("owner", "owner__last_name", "owner__first_name", "owner__email")
+        .annotate(**pipeline_totals())
+        .order_by("-weighted_cents", "owner__last_name", "owner")
+    )
+    return [
+        {
+            "owner_id": row["owner"],
+            "owner": f"{row['owner__last_name']} {row['owner__first_name']}".strip()
+            or row["owner__email"],
+            "count": row["count"],
+            "total": row["total"] or 0,
+            "weighted": round((row["weighted_cents"] or 0) / 100),
+        }
+        for row in rows
+    ]
 
 
 @dataclass

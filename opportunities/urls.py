@@ -21,5 +21,6 @@ urlpatterns = [
     path("follow-ups/new/", views.follow_up_create, name="follow_up_create"),
     path("offers/", include("opportunities.offers.urls")),
     path("qbr/", include("opportunities.qbr.urls")),
+    path("whitespace/", include("opportunities.whitespace.urls")),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
 ]

@@ -12,7 +12,7 @@ from .hearings import (
     Signal,
     WatchCondition,
 )
-from .offers import DismissReason, OfferCard, OfferSource
+from .offers import DismissReason, OfferCard, OfferGate, OfferRuleHit, OfferSource
 from .pipeline import DEFAULT_PROBABILITY, Opportunity, OpportunityType, Source, Stage, StageChange
 from .qbr import QBRActionItem, QBRGoal, QBRMeeting, quarter_of
 from .texts import NEGATIVE_AMOUNT, PROBABILITY_RANGE, THRESHOLD_POSITIVE, in_current_language
@@ -30,6 +30,8 @@ __all__ = [
     "Hearing",
     "Metric",
     "OfferCard",
+    "OfferGate",
+    "OfferRuleHit",
     "OfferSource",
     "Opportunity",
     "OpportunityType",

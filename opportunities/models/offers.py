@@ -144,3 +144,50 @@ class OfferCard(models.Model):
     @property
     def dismiss_reason_choices(self) -> list[tuple[str, str]]:
         return DismissReason.choices
+
+
+class OfferGate(models.TextChoices):
+    """Why the engine held an offer back (gates.py, and the contact cap in engine.py)."""
+
+    NO_REP = "no_rep", _("No owner rep")
+    TIER = "tier", _("Loyalty too low for a growth offer")
+    DO_NOT_CONTACT = "do_not_contact", _("Do not contact")
+    QUIET_UNTIL = "quiet_until", _("Quiet period")
+    DETRACTOR = "detractor", _("Recent detractor answer")
+    COMPLAINT = "complaint", _("Open complaint")
+    HESITATION = "hesitation", _("Customer hesitated in a hearing")
+    CONTACT_CAP = "contact_cap", _("Contact cap reached")
+
+
+class OfferRuleHit(models.Model):
+    """An offer rule that fired for an account and product on a nightly run, and the gate
+    that held it back, if any: what the whitespace grid calls "eligible"."""
+
+    run_date = models.DateField(_("run date"))
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="offer_rule_hits", verbose_name=_("account")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="+", verbose_name=_("offer")
+    )
+    rule = models.CharField(_("rule"), max_length=48)
+    kind = models.CharField(_("type"), max_length=16, choices=OpportunityType.choices)
+    held_by = models.CharField(
+        _("held back by"), max_length=16, choices=OfferGate.choices, blank=True
+    )
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer rule hit")
+        verbose_name_plural = _("offer rule hits")
+        # The grid reads one run date, for a page of accounts or a whole filtered set: the
+        # unique index (run date first) serves both.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run_date", "account", "product", "rule"], name="offer_rule_hit_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.run_date} {self.account_id}/{self.product_id}: {self.rule}"

@@ -190,10 +190,13 @@ def quiet_signals(window: OfferWindow, *, detractor_days: int, hesitation_days: 
 
 
 def contacts(window: OfferWindow, *, days: int) -> pd.Series:
-    """Per account: cards made before the run date plus contacts logged, over `days` days."""
+    """Per account: cards made up to the run date plus contacts logged, over `days` days.
+
+    The run date's own cards count: on a rerun they are the ones the first run made, and the
+    candidates they took the slots from must stay capped."""
     since = window.days_before(days)
     cards = (
-        OfferCard.objects.filter(generated_on__gt=since, generated_on__lt=window.run_date)
+        OfferCard.objects.filter(generated_on__gt=since, generated_on__lte=window.run_date)
         .values("account_id")
         .annotate(n=Count("pk"))
     )

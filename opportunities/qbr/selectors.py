@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Account, BuyingMotive, LoyaltyScore
 from crm.users.models import User
@@ -51,6 +51,45 @@ class CSHome:
     overdue_actions: list[FollowUp]
 
 
+def at_risk_queryset(*, accounts: QuerySet[Account], today: datetime.date) -> QuerySet[Account]:
+    """Those of `accounts` whose latest loyalty score carries a churn risk or fell by
+    FALLING_POINTS or more in FALLING_DAYS, lowest score first, with `latest_id` (that
+    score) and `earlier_score` (the score FALLING_DAYS before) annotated."""
+    latest = LoyaltyScore.objects.filter(account=OuterRef("pk")).order_by("-as_of")
+    earlier = latest.filter(as_of__lte=today - datetime.timedelta(days=FALLING_DAYS))
+    return (
+        accounts.annotate(
+            latest_id=Subquery(latest.values("pk")[:1]),
+            latest_score=Subquery(latest.values("score")[:1]),
+            latest_churn=Subquery(latest.values("churn_risk")[:1]),
+            earlier_score=Subquery(earlier.values("score")[:1]),
+        )
+        .filter(
+            Q(latest_churn=True) | Q(earlier_score__gte=F("latest_score") + FALLING_POINTS),
+            latest_id__isnull=False,
+        )
+        .order_by("latest_score", "pk")
+    )
+
+
+def accounts_at_risk(
+    *, accounts: QuerySet[Account], today: datetime.date, limit: int | None = None
+) -> list[AtRisk]:
+    """The at-risk accounts of `accounts` (at_risk_queryset) with their scores, the first
+    `limit` or all (two queries)."""
+    rows = at_risk_queryset(accounts=accounts, today=today)
+    rows = list(rows[:limit] if limit else rows)
+    scores = LoyaltyScore.objects.in_bulk([row.latest_id for row in rows])
+    return [
+        AtRisk(
+            account=row,
+            score=scores[row.latest_id],
+            earlier=None if row.earlier_score is None else float(row.earlier_score),
+        )
+        for row in rows
+    ]
+
+
 def cs_home(*, user: User, today: datetime.date) -> CSHome:
     """The CS home: QBRs of the next 30 days, accounts at risk, overdue QBR action items."""
     accounts = Account.objects.visible_to(user).filter(cs_owner=user)
@@ -60,22 +99,6 @@ def cs_home(*, user: User, today: datetime.date) -> CSHome:
         .select_related("account")
         .order_by("scheduled_on", "pk")
     )
-    latest = LoyaltyScore.objects.filter(account=OuterRef("pk")).order_by("-as_of")
-    earlier = latest.filter(as_of__lte=today - datetime.timedelta(days=FALLING_DAYS))
-    rows = accounts.annotate(
-        latest_id=Subquery(latest.values("pk")[:1]),
-        earlier_score=Subquery(earlier.values("score")[:1]),
-    ).filter(latest_id__isnull=False)
-    scored = {row.latest_id: row for row in rows}
-    scores = LoyaltyScore.objects.in_bulk(list(scored))
-    at_risk = []
-    for score_id, account in scored.items():
-        score = scores[score_id]
-        earlier_score = None if account.earlier_score is None else float(account.earlier_score)
-        falling = earlier_score is not None and earlier_score - float(score.score) >= FALLING_POINTS
-        if score.churn_risk or falling:
-            at_risk.append(AtRisk(account=account, score=score, earlier=earlier_score))
-    at_risk.sort(key=lambda row: (float(row.score.score), row.account.pk))
     overdue = list(
         FollowUp.objects.visible_to(user)
         .overdue(on=today)
@@ -83,4 +106,8 @@ def cs_home(*, user: User, today: datetime.date) -> CSHome:
         .select_related("account", "owner", "qbr_action__meeting")
         .order_by("due_on", "pk")
     )
-    return CSHome(upcoming=upcoming, at_risk=at_risk, overdue_actions=overdue)
+    return CSHome(
+        upcoming=upcoming,
+        at_risk=accounts_at_risk(accounts=accounts, today=today),
+        overdue_actions=overdue,
+    )

@@ -27,17 +27,6 @@ from .offer_world import RUN, days, family_of_two, generate, scored
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def overage_account(rep):
-    """Lite at ¥100,000 with 1,000 included; October: 2,000 used → 1,000 × ¥75 overage."""
-    lite, standard = family_of_two()
-    account = AccountFactory(owner=rep)
-    subscription = SubscriptionFactory(account=account, product=lite, monthly_amount=100_000)
-    UsageRecordFactory(subscription=subscription, date=datetime.date(2026, 10, 15), quantity=2000)
-    scored(account, "high")
-    return account, lite, standard
-
-
 def test_overage_above_the_next_plan_states_the_monthly_saving(overage_account, rep):
     account, lite, standard = overage_account
     generate()
@@ -360,3 +349,19 @@ def test_timing_before_the_fiscal_closing_month(overage_account, language, expec
     with translation.override(language):
         (worded,) = offer_cards_worded([card])
     assert worded.timing_text == expected
+
+
+def test_a_rerun_keeps_a_capped_offer_back(overage_account):
+    """Three contacts leave one slot under the cap of four: the overage upsell takes it and the
+    add-on waits. Run again, the upsell's card counts as a contact, so the add-on still waits."""
+    account, lite, _standard = overage_account
+    AddOnFactory(monthly_price=10_000).complements.add(lite)
+    for n in range(3):
+        ActivityFactory(account=account, kind=Activity.Kind.CALL, occurred_on=days(-1 - n))
+
+    first = generate()
+    second = generate()
+
+    assert (first["cards"], first["contact_cap"]) == (1, 1)
+    assert (second["cards"], second["contact_cap"]) == (0, 1)
+    assert OfferCard.objects.filter(account=account).count() == 1

@@ -15,7 +15,8 @@ from tests.accounts.factories import AccountFactory, PlanFactory, SubscriptionFa
 pytestmark = pytest.mark.django_db
 
 
-def make_card(account, *, value=10_000, kind="upsell", current=None, product=None):
+def make_card(account, *, value=10_000, kind="upsell", current=None, product=None, **fields):
+    """A live card (or, with `status` and the fields it needs, an answered one)."""
     return OfferCard.objects.create(
         account=account,
         rep=account.owner,
@@ -31,6 +32,7 @@ def make_card(account, *, value=10_000, kind="upsell", current=None, product=Non
         talking_points=[{"code": "headroom", "params": {}}],
         timing={"code": "renewal", "date": "2026-12-24"},
         generated_on=timezone.localdate(),
+        **fields,
     )
 
 

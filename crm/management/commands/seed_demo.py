@@ -9,6 +9,7 @@ from accounts.models import Account
 from crm.demo.accounts import demo_staff, seed_accounts
 from crm.demo.campaigns import seed_campaigns
 from crm.demo.catalogue import seed_catalogue
+from crm.demo.offers import seed_offer_history
 from crm.demo.opportunities import seed_opportunities
 from crm.demo.qbr import seed_qbrs
 from crm.demo.users import DEMO_PASSWORD, PEOPLE, TEAMS, seed_users
@@ -61,6 +62,12 @@ class Command(BaseCommand):
             )
             seed_qbrs(
                 accounts=list(Account.objects.filter(cs_owner__isnull=False).order_by("pk")[:20])
+            )
+            # Answered cards of the last two months, for the first accounts like the pipeline.
+            seed_offer_history(
+                accounts=list(Account.objects.filter(owner__isnull=False).order_by("pk")[:60]),
+                today=timezone.localdate(),
+                products={p.pk: p for p in catalogue.products.values()},
             )
         with transaction.atomic():
             seed_campaigns(users=users, catalogue=catalogue, today=timezone.localdate())
