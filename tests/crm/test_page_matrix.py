@@ -221,6 +221,18 @@ PIPELINE = (
         shows=lambda w, r: sum(month.count for month in r.context["forecast"].months) > 0,
         shown_to=SEES_THE_ACCOUNT,
     ),
+    # The whitespace grid and its exports hold a row for each account the user sees.
+    Page("opportunities:whitespace:grid", LIST, shows=SHOWS_ACCOUNT, shown_to=SEES_THE_ACCOUNT),
+    *(
+        Page(
+            "opportunities:whitespace:export",
+            LIST,
+            args=lambda w, fmt=fmt: (fmt,),
+            shows=SHOWS_ACCOUNT,
+            shown_to=SEES_THE_ACCOUNT,
+        )
+        for fmt in ("csv", "xlsx")
+    ),
     Page(
         "opportunities:follow_ups",
         LIST,
