@@ -282,6 +282,11 @@ def stored(key: str, *fields: str) -> State:
     return read
 
 
+def of_account(model) -> State:
+    """How many `model` rows the account has now."""
+    return lambda world: model.objects.filter(account=world.rows["account"]).count()
+
+
 def body_text(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if response.get("Content-Type", "").startswith(XLSX):

@@ -16,10 +16,10 @@ from tests.permission_matrix import (
     SEES_THE_TARGET,
     Expect,
     Page,
-    State,
     Write,
     check,
     listed,
+    of_account,
     pk,
     stored,
     today,
@@ -48,11 +48,6 @@ def resource(key: str, seen_by=SEES_THE_ACCOUNT, detail=ROW) -> tuple[Page, Page
         ),
         Page(f"api:{key}-detail", detail, args=pk(key)),
     )
-
-
-def of_account(model) -> State:
-    """How many `model` rows the account has now."""
-    return lambda w: model.objects.filter(account=w.rows["account"]).count()
 
 
 # By label: tests/api/test_audit_history.py replays some as the owning rep.

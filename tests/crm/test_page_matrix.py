@@ -24,10 +24,10 @@ from tests.permission_matrix import (
     SEES_THE_TARGET,
     Expect,
     Page,
-    State,
     World,
     Write,
     check,
+    of_account,
     pk,
     stored,
     text,
@@ -62,10 +62,6 @@ def assignee(world: World, user) -> int:
     if user is None or user.is_admin:
         return world.people["owning_rep"].pk
     return user.pk
-
-
-def of_account(model) -> State:
-    return lambda w: model.objects.filter(account=w.rows["account"]).count()
 
 
 def for_account(w: World) -> dict:
