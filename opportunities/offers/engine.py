@@ -6,7 +6,7 @@ and the contact cap counts the cards already made on the run date, so a rerun ad
 
 The step also keeps every rule hit of the night, held back or not (OfferRuleHit), replacing
 the date's rows: the whitespace grid reads them as "eligible". Storing them costs one bulk
-insert here, where every rule already ran over every account; evaluating the rules again for
+write here, where every rule already ran over every account; evaluating the rules again for
 a page would need the whole base anyway (cross-sell affinity is learnt from every loyal
 account) and could not give the grid's totals over 100,000 accounts in a request.
 """
@@ -31,8 +31,8 @@ logger = logging.getLogger(__name__)
 TIER_FACTOR = {"high": 1.0, "medium": 0.8, "low": 0.6}
 CHURN_FACTOR = 0.6
 
-# Rule hits of the last week are kept (≈1-2 rows per account a night): the grid reads the
-# latest night; the few nights before are there to compare when tuning the rules.
+# Rule hits of the last week are kept (about one a night per account: 97,767 for 100,000 demo
+# accounts): the grid reads the latest night; the nights before help when tuning the rules.
 RULE_HITS_KEEP_DAYS = 7
 HIT_COLUMNS = ["account_id", "product_id", "rule", "kind", "held_by"]
 

@@ -5,13 +5,15 @@ import csv
 import datetime
 import io
 
+import pandas as pd
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import Activity, LoyaltyScore, Subscription
-from opportunities.models import DismissReason, OfferCard, OfferRuleHit, Stage
+from opportunities.models import DismissReason, OfferCard, OfferGate, OfferRuleHit, Stage
+from opportunities.offers.gates import gate_masks
 from opportunities.whitespace import selectors
 from opportunities.whitespace.selectors import GridFilters
 from tests.accounts.factories import (
@@ -242,6 +244,30 @@ def test_a_capped_offer_is_a_hit_held_back_by_the_contact_cap(overage_account):
 
     assert list(OfferRuleHit.objects.values_list("held_by", flat=True)) == ["contact_cap"]
     assert not OfferCard.objects.exists()
+
+
+def test_every_gate_the_engine_knows_has_a_name_for_the_grid():
+    offers = pd.DataFrame(
+        {
+            "account_id": [1],
+            "product_id": [2],
+            "owner_id": [3],
+            "kind": ["upsell"],
+            "quiet_until": [None],
+            "do_not_contact": [False],
+        }
+    )
+    masks = gate_masks(
+        offers,
+        accounts=pd.DataFrame(),
+        scores=pd.DataFrame({"account_id": [1], "tier": ["high"]}),
+        quiet={"detractor": set(), "complaint": set(), "hesitation": set()},
+        blocked=pd.DataFrame({"account_id": [], "product_id": []}),
+        run_date=RUN,
+    )
+
+    assert set(masks) - {"taken"} <= set(OfferGate.values)
+    assert "contact_cap" in OfferGate.values
 
 
 def test_the_nightly_hits_are_idempotent_for_a_date_and_kept_a_week(rep):
