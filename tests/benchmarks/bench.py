@@ -16,6 +16,7 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from . import database
 from .database import PYTHON, ROOT, load_average
 
 PHASES = ("chain", "floor", "naive", "pages", "import")
+MEDIA = str(Path(tempfile.gettempdir()) / "crm-bench-media")  # the imported files, deleted after
 
 
 def parse_args(argv=None):
@@ -66,7 +68,7 @@ def import_run(url: str, rows: int) -> dict:
     done = subprocess.run(
         [PYTHON, "-m", "tests.benchmarks.usage_import", str(rows)],
         cwd=ROOT,
-        env=database.django_env(url, MEDIA_ROOT="/tmp/crm-bench-media"),
+        env=database.django_env(url, MEDIA_ROOT=MEDIA),
         check=True,
         capture_output=True,
         text=True,
@@ -114,7 +116,7 @@ def main(argv=None) -> None:
     results["rows"] = database.row_counts(url)
     log("rows: " + ", ".join(f"{table} {n:,}" for table, n in results["rows"].items()))
 
-    os.environ.update(database.django_env(url, MEDIA_ROOT="/tmp/crm-bench-media"))
+    os.environ.update(database.django_env(url, MEDIA_ROOT=MEDIA))
     import django
 
     django.setup()
@@ -161,8 +163,10 @@ def main(argv=None) -> None:
         counts = pages_count_queries(pages)
         for name, timing in timings.items():
             timing["queries"] = counts[name]
-            log(f"  {name:<50} p50 {timing['p50_ms']:>7} ms  p99 {timing['p99_ms']:>7} ms  "
-                f"{timing['queries']:>3} queries")
+            log(
+                f"  {name:<50} p50 {timing['p50_ms']:>7} ms  p99 {timing['p99_ms']:>7} ms  "
+                f"{timing['queries']:>3} queries"
+            )
         results["pages"] = timings
         results["load_average"]["pages"] = load_average()
     if "import" in phases:

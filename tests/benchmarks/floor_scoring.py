@@ -199,9 +199,7 @@ def columns(cursor, sql: str, params: dict) -> tuple[np.ndarray, dict[str, np.nd
     rows = cursor.fetchall()
     names = [column.name for column in cursor.description]
     table = np.array(rows, dtype=float).reshape(len(rows), len(names))
-    return table[:, 0].astype(np.int64), {
-        name: table[:, i] for i, name in enumerate(names) if i
-    }
+    return table[:, 0].astype(np.int64), {name: table[:, i] for i, name in enumerate(names) if i}
 
 
 def place(customers: np.ndarray, ids: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -215,9 +213,7 @@ def place(customers: np.ndarray, ids: np.ndarray, values: np.ndarray) -> np.ndar
 
 def scores(sources: dict, w: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The customers and their score, tier and churn flag, as accounts/scoring/components.py."""
-    subs_ids, subs = sources["subscriptions"]
-    order_ids, orders = sources["orders"]
-    customers = np.union1d(subs_ids, order_ids)
+    customers = np.union1d(sources["subscriptions"][0], sources["orders"][0])
 
     def get(source: str, name: str, fill=np.nan):
         """A column on the customers; `fill` also replaces NULL aggregates (as fillna)."""

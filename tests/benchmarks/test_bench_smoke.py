@@ -18,6 +18,7 @@ from rest_framework.authtoken.models import Token
 from crm.users.models import User
 from tests.benchmarks import chain, floor_scoring, pages, server
 from tests.conftest import require
+from tests.opportunities.factories import ensure_default_checklist
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,6 +35,7 @@ def database_url() -> str:
 @pytest.fixture
 def demo_world():
     require(connection.vendor == "postgresql", "needs DATABASE_URL on PostgreSQL")
+    ensure_default_checklist()  # the demo hearings need it; an earlier flush may have taken it
     call_command("seed_demo", accounts=60, stdout=None)
     return database_url()
 
