@@ -93,6 +93,7 @@ def database_prepare(url: str, *, accounts: int, reseed: bool = False, log=print
     found = accounts_in(url)
     if found == accounts and not reseed:
         log(f"bench database {database_name(url)}: {found:,} accounts, kept")
+        manage(url, "migrate", "--noinput")  # the code may have moved on since it was seeded
         return {"seeded": False}
     name = database_name(url)
     with psycopg.connect(server_dsn(url), autocommit=True) as connection:
