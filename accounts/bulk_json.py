@@ -7,6 +7,7 @@ jsonb columns took 1.85 s and json_array_elements (a json element is parsed agai
 field taken from it) 2.1 s.
 """
 
+
 def json_rows_sql(types: dict[str, str]) -> str:
     """`SELECT <column> …` of one %s parameter holding a JSON array of objects with `types`'
     keys (SQL types: jsonb fields are taken as JSON, the others from their text)."""

@@ -11,6 +11,7 @@ and the number of queries does not depend on which process answers.
 import statistics
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from .server import logged_in
 
@@ -24,15 +25,16 @@ class Page:
     path: str
 
 
-def bench_pages(*, account_id: int, campaign_id: int) -> list[Page]:
+def bench_pages(*, account_id: int, campaign_id: int, search: str) -> list[Page]:
     """What a rep, a manager and an administrator open most, and the API's main lists."""
     preview = f"/campaigns/{campaign_id}/segment/"
+    query = urlencode({"q": search})
     return [
         Page("rep dashboard", REP, "/home/rep/"),
         Page("account list (rep)", REP, "/accounts/"),
         Page("account list (manager)", MANAGER, "/accounts/"),
         Page("account list (admin)", ADMIN, "/accounts/"),
-        Page("account list, search (admin)", ADMIN, "/accounts/?q=%E6%A0%AA%E5%BC%8F"),
+        Page("account list, search (admin)", ADMIN, f"/accounts/?{query}"),
         Page("account page", REP, f"/accounts/{account_id}/"),
         Page("pipeline board (rep)", REP, "/opportunities/board/"),
         Page("manager home", MANAGER, "/home/manager/"),
@@ -56,7 +58,8 @@ def bench_pages(*, account_id: int, campaign_id: int) -> list[Page]:
 
 
 def page_subjects() -> dict[str, int]:
-    """An account of the rep's with the most history, and a campaign of the manager's."""
+    """An account of the rep's with the most history, the end of its name as a search (a rep
+    looking a customer up), and a campaign of the manager's."""
     from django.db.models import Count
 
     from accounts.models import Account
@@ -74,7 +77,7 @@ def page_subjects() -> dict[str, int]:
         .first()
     )
     campaign = Campaign.objects.visible_to(manager).order_by("pk").first()
-    return {"account_id": account.pk, "campaign_id": campaign.pk}
+    return {"account_id": account.pk, "campaign_id": campaign.pk, "search": account.name[-4:]}
 
 
 def percentile(values: list[float], share: float) -> float:
