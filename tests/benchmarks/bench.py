@@ -17,7 +17,6 @@ import shlex
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from . import database
@@ -45,7 +44,7 @@ def parse_args(argv=None):
 
 
 def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[{datetime.datetime.now(datetime.UTC):%H:%M:%S}] {message}", flush=True)
 
 
 def broker_url() -> str:
@@ -106,7 +105,7 @@ def main(argv=None) -> None:
         "command": "make bench" + (f" SCALE={args.accounts}" if args.accounts != 100_000 else ""),
         "argv": shlex.join(sys.argv[1:] if argv is None else argv),
         "accounts": args.accounts,
-        "started_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "load_average": {},
     }
     results["database"] = database.database_prepare(
@@ -177,7 +176,7 @@ def main(argv=None) -> None:
         log(f"  {results['import']}")
 
     results["ratios"] = ratios(results)
-    results["finished_at"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    results["finished_at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     log(f"ratios: {results['ratios']}")

@@ -116,7 +116,7 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     url = database.bench_url(database.require_postgres_url(), args.accounts)
     database.database_prepare(url, accounts=args.accounts)
-    started = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     before = load_average()
     result = loadtest_run(url, args)
     result.update(
