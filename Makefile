@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEV := DEBUG=1
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run demo test lint format worker beat messages openapi bench clean
+.PHONY: install run demo test lint format worker beat messages openapi bench loadtest clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,10 +60,17 @@ openapi: install
 	$(DEV) DATABASE_URL=$(SCHEMA_DATABASE_URL) $(MANAGE) spectacular --lang en --validate \
 		--fail-on-warn --file docs/openapi.yaml
 
-# The scoring benchmark on PostgreSQL (DATABASE_URL=postgres://...); ACCOUNTS=100000 by default.
-# It seeds and scores in a database of its own; see tests/benchmarks/bench_scoring.py.
+# Benchmarks on PostgreSQL only (DATABASE_URL=postgres://…; they say so and stop without it).
+# SCALE accounts, 100,000 by default (BENCH_ACCOUNTS works too); `make bench SCALE=1000000` for
+# a million. They seed and keep a database of their own beside DATABASE_URL's (<db>_bench<N>)
+# and serve it with gunicorn, the production server, on 127.0.0.1. See docs/benchmarks.md.
+SCALE ?= $(or $(BENCH_ACCOUNTS),100000)
 bench: install
-	$(DEV) $(BIN)/python -m tests.benchmarks.bench_scoring --accounts $(or $(ACCOUNTS),100000) $(BENCH_ARGS)
+	$(BIN)/python -m tests.benchmarks.bench --accounts $(SCALE) $(BENCH_ARGS)
+
+# 50 simulated reps for 60 s (locust, headless, loopback only); fails on any failed request.
+loadtest: install
+	$(BIN)/python -m tests.benchmarks.loadtest --accounts $(SCALE) $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-*

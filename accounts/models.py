@@ -85,6 +85,9 @@ class Account(ExternalIdMixin):
             models.Index(fields=["owner"]),
             models.Index(fields=["cs_owner"]),
             models.Index(fields=["industry", "growth_stage"]),
+            # The lists' default order read from an index: sorting 100,000 kana names for the
+            # first page of 50 took 0.4 s (API and account list at 100,000 accounts).
+            models.Index(fields=["name_kana", "name", "id"], name="account_list_order"),
         ]
 
     def __str__(self):

@@ -12,15 +12,18 @@ with the loaded rows lets an unchanged re-import write neither rows nor history.
 answers and orders keep no history and are upserted with bulk_create(update_conflicts=True).
 """
 
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pandas as pd
+from django.db import connection
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.bulk_json import json_rows_sql
 from accounts.models import (
     Account,
     Contact,
@@ -41,6 +44,14 @@ from .specs import SPECS, ImportSpec, Kind
 # tests/accounts/test_imports_scale.py). SQLite caps a statement at 999 parameters and Django
 # splits batches further there by itself.
 BATCH_SIZE = 2_000
+# Usage rows per INSERT on PostgreSQL (≈ 7 MB of JSON each, see UsageLoader.upsert_as_json).
+JSON_BATCH = 100_000
+USAGE_TYPES = {
+    "account_id": "bigint",
+    "subscription_id": "bigint",
+    "date": "date",
+    "quantity": "numeric",
+}
 # Keys per IN (...) lookup: under SQLite's 32,766-parameter limit with room to spare.
 LOOKUP_CHUNK = 10_000
 
@@ -437,26 +448,50 @@ class UsageLoader(Loader):
     def write(self) -> Counts:
         subscriptions = sorted({int(s) for s in self.frame["subscription_id"]})
         first, last = self.frame["date"].min(), self.frame["date"].max()
-        before = 0
-        for chunk in chunked(subscriptions, LOOKUP_CHUNK):
-            before += UsageRecord.objects.filter(
-                subscription_id__in=chunk, date__range=(first, last)
-            ).count()
-        rows = records(self.frame, ["account_id", "subscription_id", "date", "quantity"])
-        UsageRecord.objects.bulk_create(
-            [UsageRecord(**row) for row in rows],
-            batch_size=BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=["subscription", "date"],
-            update_fields=["account", "quantity"],
+        before = self.count_days(subscriptions, first, last)
+        if connection.vendor == "postgresql":
+            self.upsert_as_json()
+        else:
+            rows = records(self.frame, ["account_id", "subscription_id", "date", "quantity"])
+            UsageRecord.objects.bulk_create(
+                [UsageRecord(**row) for row in rows],
+                batch_size=BATCH_SIZE,
+                update_conflicts=True,
+                unique_fields=["subscription", "date"],
+                update_fields=["account", "quantity"],
+            )
+        created = self.count_days(subscriptions, first, last) - before
+        return Counts(created=created, updated=len(self.frame) - created)
+
+    @staticmethod
+    def count_days(subscriptions: list[int], first, last) -> int:
+        return sum(
+            UsageRecord.objects.filter(subscription_id__in=chunk, date__range=(first, last)).count()
+            for chunk in chunked(subscriptions, LOOKUP_CHUNK)
         )
-        after = 0
-        for chunk in chunked(subscriptions, LOOKUP_CHUNK):
-            after += UsageRecord.objects.filter(
-                subscription_id__in=chunk, date__range=(first, last)
-            ).count()
-        created = after - before
-        return Counts(created=created, updated=len(rows) - created)
+
+    def upsert_as_json(self) -> None:
+        """The rows as JSON arrays of JSON_BATCH rows (accounts.bulk_json), each written by one
+        INSERT … ON CONFLICT. Measured on 100,000 rows: bulk_create spent 22 s of CPU
+        building model objects and quoting parameters in Python; pandas writes the JSON in C."""
+        table = pd.DataFrame(
+            {
+                "account_id": self.frame["account_id"].astype("int64"),
+                "subscription_id": self.frame["subscription_id"].astype("int64"),
+                "date": self.frame["date"].map(datetime.date.isoformat),
+                "quantity": self.frame["quantity"].map(str),  # exact decimals, as text
+            }
+        )
+        with connection.cursor() as cursor:
+            for start in range(0, len(table), JSON_BATCH):
+                cursor.execute(
+                    "INSERT INTO accounts_usagerecord "
+                    "(account_id, subscription_id, date, quantity) "
+                    f"{json_rows_sql(USAGE_TYPES)} "
+                    "ON CONFLICT (subscription_id, date) DO UPDATE "
+                    "SET account_id = EXCLUDED.account_id, quantity = EXCLUDED.quantity",
+                    [table.iloc[start : start + JSON_BATCH].to_json(orient="records")],
+                )
 
 
 class OrderLoader(Loader):

@@ -22,9 +22,11 @@ from .errors import FIRST_DATA_ROW, ErrorList
 # so the first that decodes without error is the right one. CP932 is Microsoft's Shift_JIS
 # (it adds ①, 髙 and the other characters Excel users type).
 CSV_ENCODINGS = ("utf-8-sig", "cp932")
-# Half a million rows (≈ 25 MB of usage CSV) is far more than one import should carry: a file
-# that large is a data migration, better split or loaded by an administrator in parts.
-MAX_ROWS = 500_000
+# A million rows (≈ 35 MB of usage CSV: a day of usage for a million subscriptions, or a month
+# for 33,000) is the most one import carries; larger is a data migration, better split.
+# Measured in `make bench` (docs/benchmarks.md): a 1M-row usage file reads, checks and writes
+# in one worker process within its memory and time limits.
+MAX_ROWS = 1_000_000
 
 
 class UnreadableFile(Exception):

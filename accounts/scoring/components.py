@@ -45,17 +45,6 @@ def numeric(column: pd.Series) -> pd.Series:
     return pd.to_numeric(column, errors="coerce").astype(float)
 
 
-def latest_nps(answers: pd.DataFrame) -> pd.DataFrame:
-    """Per account, the mean of the answers given on its latest answer day."""
-    if answers.empty:
-        return pd.DataFrame(columns=["nps_value", "nps_answered_on"], dtype=float)
-    latest_day = answers.groupby(level=0)["answered_on"].transform("max")
-    latest = answers[answers["answered_on"] == latest_day]
-    return latest.groupby(level=0).agg(
-        nps_value=("score", "mean"), nps_answered_on=("answered_on", "max")
-    )
-
-
 def component_frame(
     sources: dict[str, pd.DataFrame], *, as_of: datetime.date, weights: ScoringWeights
 ) -> pd.DataFrame:
@@ -64,9 +53,8 @@ def component_frame(
     tier and churn-risk flag."""
     customers = sources["subscriptions"].index.union(sources["orders"].index)
     df = pd.DataFrame(index=customers.rename("account_id"))
-    for name in ("subscriptions", "orders", "usage", "activities", "downgrades"):
+    for name in ("subscriptions", "orders", "usage", "activities", "downgrades", "nps"):
         df = df.join(sources[name])
-    df = df.join(latest_nps(sources["nps"]))
     for column in (
         "monthly_amount",
         "included_usage",

@@ -13,13 +13,16 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from django.conf import settings
 from django.db.models import (
+    Avg,
     Case,
     Count,
     F,
     FloatField,
     Max,
     Min,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -175,15 +178,27 @@ def usage(window: ChunkWindow) -> pd.DataFrame:
     return frame(rows, "account_id", "used_recently", "used_before")
 
 
-def nps_answers(window: ChunkWindow) -> pd.DataFrame:
-    """The NPS answers of the last 12 months (a handful per account: read as rows, the latest
-    day per account is picked in pandas, which is simpler than a portable greatest-n query)."""
-    rows = NPSResponse.objects.filter(
-        window.accounts,
-        answered_on__gt=window.days_before(NPS_DAYS),
-        answered_on__lte=window.as_of,
+def nps_latest(window: ChunkWindow) -> pd.DataFrame:
+    """Per account: the day of its latest NPS answer of the last 12 months and the mean of the
+    answers given that day. The latest day is a correlated subquery on the account's answers
+    (an index range each); grouping the answer rows in pandas instead cost 0.5 s a chunk."""
+    answers = NPSResponse.objects.filter(
+        answered_on__gt=window.days_before(NPS_DAYS), answered_on__lte=window.as_of
     )
-    return frame(rows, "account_id", "answered_on", "score")
+    latest_day = (
+        answers.filter(account_id=OuterRef("account_id"))
+        .order_by("-answered_on")
+        .values("answered_on")[:1]
+    )
+    rows = (
+        answers.filter(window.accounts, answered_on=Subquery(latest_day))
+        .values("account_id")
+        .annotate(
+            nps_value=Avg(Cast("score", FloatField())),
+            nps_answered_on=Max("answered_on"),
+        )
+    )
+    return frame(rows, "account_id", "nps_value", "nps_answered_on")
 
 
 def activities(window: ChunkWindow) -> pd.DataFrame:
@@ -286,7 +301,7 @@ def chunk_sources(window: ChunkWindow) -> dict[str, pd.DataFrame]:
         "subscriptions": subscriptions(window),
         "orders": orders(window),
         "usage": usage(window),
-        "nps": nps_answers(window),
+        "nps": nps_latest(window),
         "activities": activities(window),
         "downgrades": downgrades(window),
     }

@@ -136,6 +136,14 @@ class OfferCard(models.Model):
         indexes = [
             models.Index(fields=["rep", "status", "-expected_value"]),
             models.Index(fields=["account", "status"]),
+            # The dashboard's first cards in one ordered index scan: with "status IN (open,
+            # snoozed)" the index above needs a sort of all the rep's live cards (115 ms for a
+            # rep with 10,000 at 100,000 accounts).
+            models.Index(
+                fields=["rep", "-expected_value", "id"],
+                condition=Q(status__in=["open", "snoozed"]),
+                name="offer_live_by_rep_and_value",
+            ),
         ]
 
     def __str__(self):

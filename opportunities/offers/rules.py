@@ -102,10 +102,13 @@ def upsell(
         "upsell_growth": has_next & df["growth"].ge(settings.growth_threshold),
     }
     fired = pd.DataFrame(triggers)
+    any_fired = fired.any(axis=1)
     rows = []
-    for index in fired.index[fired.any(axis=1)]:
-        row = df.loc[index]
-        rules = [name for name in triggers if fired.loc[index, name]]
+    # Whole rows as dicts: a .loc lookup per row cost 0.5 ms (4.6 s CPU for 9,000 cards).
+    for row, fired_row in zip(
+        df[any_fired].to_dict("records"), fired[any_fired].to_dict("records"), strict=True
+    ):
+        rules = [name for name in triggers if fired_row[name]]
         # A paid plan in trial converts to itself; a free plan or anything else moves up.
         converts = rules[0] == "upsell_trial_end" and row["monthly_price"] > 0
         target = row["product_id"] if converts else int(row["target_id"])

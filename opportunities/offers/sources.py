@@ -14,6 +14,7 @@ from accounts.models import (
     Product,
     Subscription,
     SuccessStory,
+    UsageRecord,
 )
 from accounts.scoring.sources import monthly_usage
 
@@ -98,22 +99,10 @@ def subscriptions(window: OfferWindow) -> pd.DataFrame:
     """Subscriptions in force on the run date (trials included), with last month's usage and
     the two 30-day windows (counts summed, levels averaged: accounts.scoring.monthly_usage)."""
     day = window.run_date
-    month_start, month_end = last_full_month(day)
-    month_days = (month_end - month_start).days + 1
-    recent = Q(usage_records__date__gt=window.days_before(USAGE_DAYS + 1))
-    recent &= Q(usage_records__date__lte=window.as_of)
-    before = Q(usage_records__date__gt=window.days_before(2 * USAGE_DAYS + 1))
-    before &= Q(usage_records__date__lte=window.days_before(USAGE_DAYS + 1))
-    month = Q(usage_records__date__gte=month_start, usage_records__date__lte=month_end)
     rows = (
         Subscription.objects.filter(started_on__lte=day)
         .exclude(status=Subscription.Status.CANCELLED)
         .exclude(cancelled_on__lte=day)
-        .annotate(
-            used_recently=Sum(monthly_usage(USAGE_DAYS, prefix="usage_records__"), filter=recent),
-            used_before=Sum(monthly_usage(USAGE_DAYS, prefix="usage_records__"), filter=before),
-            used_last_month=Sum(monthly_usage(month_days, prefix="usage_records__"), filter=month),
-        )
     )
     subs = frame(
         rows,
@@ -126,13 +115,38 @@ def subscriptions(window: OfferWindow) -> pd.DataFrame:
         "status",
         "renewal_on",
         "trial_ends_on",
-        "used_recently",
-        "used_before",
-        "used_last_month",
     ).rename(columns={"id": "subscription_id"})
+    subs = subs.merge(usage_windows(window), on="subscription_id", how="left")
     for column in ("used_recently", "used_before", "used_last_month"):
         subs[column] = pd.to_numeric(subs[column], errors="coerce").astype(float)
     return subs
+
+
+def usage_windows(window: OfferWindow) -> pd.DataFrame:
+    """Per subscription: usage of the last 30 days, the 30 before and last full month.
+
+    Its own query over the rows of those days only: summed through a join from the
+    subscriptions, every usage row of every subscription was read (10 s for 10,000 accounts
+    with a year of daily usage; the windows need two months of it)."""
+    month_start, month_end = last_full_month(window.run_date)
+    month_days = (month_end - month_start).days + 1
+    first = min(window.days_before(2 * USAGE_DAYS + 1) + datetime.timedelta(days=1), month_start)
+    last = max(window.as_of, month_end)
+    recent = Q(date__gt=window.days_before(USAGE_DAYS + 1), date__lte=window.as_of)
+    split = window.days_before(USAGE_DAYS + 1)
+    before = Q(date__gt=window.days_before(2 * USAGE_DAYS + 1), date__lte=split)
+    month = Q(date__gte=month_start, date__lte=month_end)
+    rows = (
+        UsageRecord.objects.filter(date__gte=first, date__lte=last)
+        .values("subscription_id")
+        .annotate(
+            used_recently=Sum(monthly_usage(USAGE_DAYS), filter=recent),
+            used_before=Sum(monthly_usage(USAGE_DAYS), filter=before),
+            used_last_month=Sum(monthly_usage(month_days), filter=month),
+        )
+    )
+    usage = frame(rows, "subscription_id", "used_recently", "used_before", "used_last_month")
+    return usage.astype({"subscription_id": "int64"})  # also when empty, for the merge
 
 
 def complements() -> pd.DataFrame:

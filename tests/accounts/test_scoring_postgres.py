@@ -1,4 +1,4 @@
-"""The PostgreSQL write path: COPY into a temporary table, then INSERT … ON CONFLICT."""
+"""The PostgreSQL write path: the chunk as one JSON array, upserted and pruned in one statement."""
 
 import datetime
 
@@ -21,9 +21,9 @@ def on_postgresql():
     require(connection.vendor == "postgresql", "needs DATABASE_URL on PostgreSQL")
 
 
-def test_copy_upsert_inserts_then_updates_in_place(monkeypatch):
+def test_json_upsert_inserts_then_updates_in_place(monkeypatch):
     def no_bulk_create(rows):
-        raise AssertionError("PostgreSQL must write with COPY")
+        raise AssertionError("PostgreSQL must write with one JSON statement")
 
     monkeypatch.setattr(writer, "bulk_upsert", no_bulk_create)
     accounts = [AccountFactory() for _ in range(3)]
@@ -40,5 +40,18 @@ def test_copy_upsert_inserts_then_updates_in_place(monkeypatch):
     assert dict(LoyaltyScore.objects.values_list("account_id", "id")) == first  # updated in place
     assert after.score > before.score
     assert after.components["monetary"]["value"] == 3_000_000 + 12 * 10_000
-    assert after.reason_sentences["ja"]  # JSON survived COPY with Japanese text intact
+    assert after.reason_sentences["ja"]  # JSON survived the trip with Japanese text intact
     assert LoyaltyScore.objects.count() == 3
+
+
+def test_a_rerun_removes_the_score_of_an_account_that_is_no_longer_a_customer():
+    kept, gone = AccountFactory(), AccountFactory()
+    SubscriptionFactory(account=kept, started_on=datetime.date(2025, 1, 1))
+    subscription = SubscriptionFactory(account=gone, started_on=datetime.date(2025, 1, 1))
+    scoring_run_execute(as_of=D)
+    assert set(LoyaltyScore.objects.values_list("account_id", flat=True)) == {kept.pk, gone.pk}
+
+    subscription.delete()
+    scoring_run_execute(as_of=D, rescore=True)
+
+    assert list(LoyaltyScore.objects.values_list("account_id", flat=True)) == [kept.pk]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_history_of_nps_answers_and_activities'),
-        ('opportunities', '0005_history_of_opportunities_hearings_follow_ups'),
+        ('opportunities', '0007_offer_live_cards_by_rep_index'),
     ]
 
     operations = [
