@@ -1,7 +1,9 @@
-"""The account list as a file: CSV that Excel opens in Japanese, and Excel (.xlsx).
+"""Tables as files: CSV that Excel opens in Japanese, and Excel (.xlsx).
 
-Rows come from selectors.account_list, so an export holds exactly what the list shows the
-user with the same filters, and streams: memory stays flat however many accounts there are.
+The account list's rows come from selectors.account_list, so an export holds exactly what
+the list shows the user with the same filters, and streams: memory stays flat however many
+accounts there are. Other tables (campaign targets, the reports) use the same writers with
+their own columns, over a QuerySet or over rows already computed (dicts, tuples).
 """
 
 import csv
@@ -49,8 +51,13 @@ COLUMNS: list[tuple[str, Callable[[Account], object]]] = [
 Column = tuple[str, Callable[[Any], object]]
 
 
-def table_rows(*, columns: list[Column], rows: QuerySet) -> Iterator[list[object]]:
-    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+Rows = QuerySet | Iterable[Any]
+
+
+def table_rows(*, columns: list[Column], rows: Rows) -> Iterator[list[object]]:
+    """Each row's cells; a QuerySet is fetched in chunks, any other iterable read as it is."""
+    items = rows.iterator(chunk_size=EXPORT_CHUNK_SIZE) if isinstance(rows, QuerySet) else rows
+    for row in items:
         yield [value(row) for _label, value in columns]
 
 
@@ -61,7 +68,7 @@ class _Echo:
         return value
 
 
-def table_csv(*, columns: list[Column], rows: QuerySet) -> Iterable[str]:
+def table_csv(*, columns: list[Column], rows: Rows) -> Iterable[str]:
     """CSV lines in UTF-8 with a byte-order mark: Excel in Japan otherwise reads Shift_JIS."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
@@ -70,7 +77,7 @@ def table_csv(*, columns: list[Column], rows: QuerySet) -> Iterable[str]:
         yield writer.writerow(["" if v is None else str(v) for v in row])
 
 
-def table_xlsx(*, columns: list[Column], rows: QuerySet, title: str) -> bytes:
+def table_xlsx(*, columns: list[Column], rows: Rows, title: str) -> bytes:
     """An .xlsx workbook, written in openpyxl's streaming mode (rows are not kept in memory)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])  # Excel's limit for a sheet name
@@ -87,7 +94,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def table_download(
-    *, columns: list[Column], rows: QuerySet, fmt: str, filename: str, title: str
+    *, columns: list[Column], rows: Rows, fmt: str, filename: str, title: str
 ) -> HttpResponse:
     """`rows` as an .xlsx attachment (fmt "xlsx") or as streamed CSV (anything else)."""
     if fmt == "xlsx":

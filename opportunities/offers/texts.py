@@ -19,6 +19,7 @@ RULE_LABELS = {
     "cross_sell_affinity": gettext_lazy("Cross-sell: bought together by loyal customers"),
     "down_sell_renewal": gettext_lazy("Down-sell: at risk near renewal"),
     "watch_condition_met": gettext_lazy("Hearing goal met"),
+    "campaign": gettext_lazy("Campaign target"),  # campaigns' cards (campaigns.services)
 }
 
 
