@@ -19,7 +19,7 @@ install: $(STAMP)
 
 demo: install
 	$(DEV) $(MANAGE) migrate --noinput
-	$(DEV) $(MANAGE) seed_demo
+	$(DEV) $(MANAGE) seed_demo --score-months 12
 	$(DEV) $(MANAGE) run_nightly
 
 run: demo

@@ -1,9 +1,10 @@
-"""The account list as a file: CSV that Excel opens in Japanese, and Excel (.xlsx).
+"""Tables as files: CSV that Excel opens in Japanese, and Excel (.xlsx).
 
-Rows come from selectors.account_list, so an export holds exactly what the list shows the
-user with the same filters, and streams: memory stays flat however many accounts there are.
-The writers below serve every export: `rows` is a queryset (streamed in chunks) or any
-iterable that streams itself (the whitespace grid's accounts with their cells).
+The account list's rows come from selectors.account_list, so an export holds exactly what
+the list shows the user with the same filters, and streams: memory stays flat however many
+accounts there are. Other tables (campaign targets, the whitespace grid, the reports) use the
+same writers with their own columns, over a QuerySet (streamed in chunks) or over any
+iterable of rows (dicts, tuples, or a generator that streams itself).
 """
 
 import csv
@@ -55,6 +56,7 @@ Rows = QuerySet | Iterable[Any]
 
 
 def table_rows(*, columns: list[Column], rows: Rows) -> Iterator[list[object]]:
+    """Each row's cells; a QuerySet is fetched in chunks, any other iterable read as it is."""
     items = rows.iterator(chunk_size=EXPORT_CHUNK_SIZE) if isinstance(rows, QuerySet) else rows
     for row in items:
         yield [value(row) for _label, value in columns]

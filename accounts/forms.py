@@ -245,28 +245,3 @@ class NPSResponseForm(AccountRowForm):
         self.fields["contact"].queryset = Contact.objects.filter(account=self.account)
         if self.instance.pk is None:
             self.fields["answered_on"].initial = timezone.localdate()
-
-
-class NPSReportForm(forms.Form):
-    """The period of the NPS page; the last 12 months unless chosen otherwise."""
-
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-
-    def __init__(self, data=None):
-        super().__init__(data)
-        today = timezone.localdate()
-        self.default_period = (selectors.month_starts(today, months=12)[0], today)
-        self.fields["date_from"].initial, self.fields["date_to"].initial = self.default_period
-
-    def period(self) -> tuple[datetime.date, datetime.date]:
-        """The chosen period; the default where a date is missing or the period is invalid."""
-        data = self.cleaned_data if self.is_valid() else {}
-        default_from, default_to = self.default_period
-        return data.get("date_from") or default_from, data.get("date_to") or default_to
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", _("The end of the period cannot be before its start."))
-        return data

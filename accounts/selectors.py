@@ -23,11 +23,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from crm.users.models import Role, Team, User
 
-from .choices import SIZE_BAND_FLOORS, Industry, SizeBand
+from .choices import SIZE_BAND_FLOORS, SizeBand
 from .models import (
     Account,
     Activity,
@@ -487,108 +486,4 @@ def account_360(*, account: Account, today: datetime.date | None = None) -> Acco
         activities=list(activities[:TIMELINE_LIMIT]),
         activity_count=activities.count(),
         history=account_history(account=account),
-    )
-
-
-# --- NPS reports ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NPSRow:
-    """The NPS of one group of answers, with the counts it is computed from."""
-
-    label: str
-    promoters: int
-    passives: int
-    detractors: int
-
-    @property
-    def answers(self) -> int:
-        return self.promoters + self.passives + self.detractors
-
-    @property
-    def nps(self) -> float | None:
-        return nps_from_counts(
-            promoters=self.promoters, passives=self.passives, detractors=self.detractors
-        )
-
-
-@dataclass(frozen=True)
-class NPSReport:
-    date_from: datetime.date
-    date_to: datetime.date
-    overall: NPSRow
-    by_industry: list[NPSRow]
-    by_team: list[NPSRow]
-    by_month: list[NPSRow]
-
-    def chart_data(self) -> dict[str, Any]:
-        def series(rows):
-            return {
-                "labels": [r.label for r in rows],
-                "datasets": [{"label": "NPS", "data": [r.nps for r in rows]}],
-            }
-
-        return {
-            "industry": series(self.by_industry),
-            "team": series(self.by_team),
-            "month": series(self.by_month),
-        }
-
-
-def _counts(row: dict) -> dict[str, int]:
-    return {key: row[key] for key in ("promoters", "passives", "detractors")}
-
-
-def nps_report(*, user: User, date_from: datetime.date, date_to: datetime.date) -> NPSReport:
-    """NPS of the answers on accounts `user` may see, answered in [date_from, date_to].
-
-    Overall, by industry, by the owner rep's team and by month: four aggregate queries.
-    """
-    answers = NPSResponse.objects.visible_to(user).filter(
-        answered_on__gte=date_from, answered_on__lte=date_to
-    )
-    aggregates = nps_count_aggregates()
-    overall = NPSRow(label="", **_counts(answers.aggregate(**aggregates)))
-
-    industry_labels = dict(Industry.choices)
-    by_industry = [
-        NPSRow(label=str(industry_labels.get(row["account__industry"], "")), **_counts(row))
-        for row in answers.values("account__industry")
-        .annotate(**aggregates)
-        .order_by("account__industry")
-    ]
-    by_industry.sort(key=lambda r: (r.nps is None, -(r.nps or 0), r.label))
-
-    by_team = [
-        NPSRow(label=row["account__owner__team__name"] or str(_("No team")), **_counts(row))
-        for row in answers.values("account__owner__team__name")
-        .annotate(**aggregates)
-        .order_by("account__owner__team__name")
-    ]
-
-    counts_by_month = {
-        (row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]): row
-        for row in answers.annotate(month=TruncMonth("answered_on"))
-        .values("month")
-        .annotate(**aggregates)
-        .order_by("month")
-    }
-    months = []
-    month = date_from.replace(day=1)
-    while month <= date_to:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    empty = {"promoters": 0, "passives": 0, "detractors": 0}
-    by_month = [
-        NPSRow(label=month.strftime("%Y-%m"), **_counts(counts_by_month.get(month, empty)))
-        for month in months
-    ]
-    return NPSReport(
-        date_from=date_from,
-        date_to=date_to,
-        overall=overall,
-        by_industry=by_industry,
-        by_team=by_team,
-        by_month=by_month,
     )

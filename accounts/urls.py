@@ -16,7 +16,6 @@ urlpatterns = [
     path("", views.account_list, name="list"),
     path("new/", views.account_create, name="create"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.account_export, name="export"),
-    path("nps/", views.nps_report, name="nps"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_update, name="update"),
 ]

@@ -1,4 +1,4 @@
-"""The account pages: list, 360 page, create/edit forms, export, NPS report.
+"""The account pages: list, 360 page, create/edit forms, export.
 
 Every page is for logged-in users and reads through the selectors, so each shows only the
 accounts its user may see; any other account answers 404 like a missing one.
@@ -24,7 +24,6 @@ from .forms import (
     AccountRowForm,
     ActivityForm,
     ContactForm,
-    NPSReportForm,
     NPSResponseForm,
     SubscriptionForm,
 )
@@ -195,12 +194,3 @@ def row_update(request, pk: int, row_pk: int, *, rows: RowPages):
         title=rows.titles[1],
         success=rows.messages[1],
     )
-
-
-@login_required
-@require_GET
-def nps_report(request):
-    form = NPSReportForm(request.GET or None)
-    date_from, date_to = form.period()
-    report = selectors.nps_report(user=request.user, date_from=date_from, date_to=date_to)
-    return render(request, "accounts/nps.html", {"form": form, "report": report})

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from crm.analytics.reports import REPORTS
 from crm.users.models import Role
 
 # The top navigation for each role, home first: a page is (label, URL name); a menu is
@@ -16,11 +17,16 @@ PIPELINE_MENU = (
         (_("Whitespace"), "opportunities:whitespace:grid"),
     ],
 )
+# One page per report (crm/analytics/reports.py); other analysis pages join the list here.
+REPORTS_MENU = (
+    _("Reports"),
+    [(report.title, report.url_name) for report in REPORTS],
+)
 WORK_PAGES = [
     (_("Accounts"), "accounts:list"),
     PIPELINE_MENU,
     (_("QBRs"), "opportunities:qbr:list"),
-    (_("NPS"), "accounts:nps"),
+    REPORTS_MENU,
     # Every role imports something: reps and CS their accounts' contacts, usage and NPS
     # answers (accounts/imports/specs.py says which kinds each role may import).
     (_("Imports"), "imports:index"),

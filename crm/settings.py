@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "opportunities",
     "campaigns",
     "crm",  # the project layer: role homes, the nightly run, demo data
+    "crm.analytics",  # the reports, composing every app above (project layer)
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,16 @@ OFFER_PROBABILITY = {
 }
 # Cards shown on the rep's dashboard before "show more".
 OFFER_DASHBOARD_CARDS = 5
+
+# Reports (crm/analytics). A group of fewer accounts than this is flagged: one customer more
+# or less moves its average too much to act on (e.g. 2 accounts: one upgrade doubles it).
+ANALYTICS_SMALL_GROUP = env.int("ANALYTICS_SMALL_GROUP", default=5)
+# Gross margin used by LTV (share of revenue left after the cost of serving it). 75 % is the
+# usual figure for B2B SaaS (hosting, support and payment costs take 20-30 %); set your own.
+ANALYTICS_GROSS_MARGIN = env.float("ANALYTICS_GROSS_MARGIN", default=0.75)
+# LTV divides by the monthly churn rate; a group that lost nobody would be worth for ever,
+# so its lifetime is capped at five years, the horizon a sales plan reasonably counts on.
+ANALYTICS_LTV_MAX_MONTHS = env.int("ANALYTICS_LTV_MAX_MONTHS", default=60)
 WSGI_APPLICATION = "crm.wsgi.application"
 
 TEMPLATES = [
@@ -160,9 +171,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT compilation: it pays off for long analytical queries, not for ours (compiling
+    # took 0.5-2.7 s of report aggregates that then ran in 0.2-2 s at 100,000 accounts), and
+    # room for the reports' hash aggregates (at the default 4 MB they spill to disk: the NPS
+    # report's took 2.6 s, 1.7 s with 32 MB). See docs/benchmarks.md, reports. A DATABASE_URL
+    # with ?options=... replaces these.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c work_mem=32MB"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache holds the reports' daily figures (crm/analytics/cache.py) and the API's throttle
+# counters. In-process memory by default; with a Redis broker, that Redis unless CACHE_URL
+# says otherwise, so that every gunicorn worker (and machine) shares one copy of a report.
+_REDIS_BROKER = env.str("CELERY_BROKER_URL", default="")
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL",
+        default=_REDIS_BROKER if _REDIS_BROKER.startswith("redis") else "locmemcache://",
+    )
+}
+CACHES["default"].setdefault("KEY_PREFIX", "crm")
 
 # Authentication
 AUTH_USER_MODEL = "users.User"

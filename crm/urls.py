@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -11,9 +12,16 @@ urlpatterns = [
     path("home/admin/", views.home_admin, name="home_admin"),
     path("users/", include("crm.users.urls")),
     path("accounts/imports/", include("accounts.imports.urls")),
+    # The NPS page moved to the reports; old links and bookmarks still arrive there.
+    path(
+        "accounts/nps/",
+        RedirectView.as_view(pattern_name="analytics:nps", query_string=True, permanent=True),
+        name="nps_moved",
+    ),
     path("opportunities/", include("opportunities.urls")),
     path("accounts/", include("accounts.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("reports/", include("crm.analytics.urls")),
     path("api/v1/", include(("crm.api_urls", "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -19,3 +19,8 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
+
+# In-process cache whatever the broker: tests clear the cache between tests (throttle
+# counters, the reports' daily figures), which on the broker's Redis would flush its queues
+# under the real-worker tests. tests/analytics/test_pages.py checks the Redis cache itself.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

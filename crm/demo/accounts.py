@@ -507,7 +507,10 @@ class AccountGenerator:
         elif status == Subscription.Status.CANCELLED:
             age = rng.randint(200, 1400)
             subscription.started_on = self._days_ago(age)
-            subscription.cancelled_on = self._days_ago(rng.randint(15, min(330, age - 60)))
+            # Half of the losses are recent (what the loyalty score weighs), the rest spread
+            # over the subscription's life (what the cohort retention report measures).
+            latest = min(330, age - 60) if rng.random() < 0.5 else age - 60
+            subscription.cancelled_on = self._days_ago(rng.randint(15, latest))
         else:
             status = Subscription.Status.ACTIVE
             age = rng.randint(30, 1400)
@@ -578,13 +581,14 @@ class AccountGenerator:
         ]
 
     def _nps(self, rng: random.Random, contacts: list[Contact], health: float) -> list[tuple]:
-        """Twice-yearly surveys over two years; healthier customers answer more and higher."""
+        """A survey each half year over two years, sent to customers through the half year
+        (so every month has answers); healthier customers answer more and higher."""
         answers = []
         for survey in range(4):
             if rng.random() > 0.45 + 0.3 * health:
                 continue
             score = min(10, max(0, round(rng.gauss(2.5 + 8.5 * health, 1.3))))
-            answered_on = self._days_ago(20 + 182 * survey + rng.randint(0, 20))
+            answered_on = self._days_ago(3 + 182 * survey + rng.randint(0, 175))
             contact = rng.choice(contacts) if rng.random() < 0.9 else None
             comment = rng.choice(NPS_COMMENTS[nps_category(score)])
             answers.append((contact, score, comment, answered_on))

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from accounts.models import Account, BuyingMotive, Product
 
-from ..models import DismissReason, OfferCard
+from ..models import DismissReason, OfferCard, Stage
 from . import texts
 
 
@@ -70,25 +70,29 @@ def offer_card_for_action(*, user, pk: int) -> OfferCard:
     return live_cards(user=user).filter(rep=user).get(pk=pk)
 
 
-def offer_feedback(*, user, since: datetime.date) -> dict:
-    """How reps answered the cards made since `since`, by rule, product and rep, with the
-    dismissal reasons and notes (the field's voice that tunes the rules)."""
-    cards = OfferCard.objects.visible_to(user).filter(generated_on__gte=since)
+def offer_card_counts(cards, *fields: str) -> list[dict]:
+    """Cards grouped by `fields` (e.g. "rule"): made, accepted, dismissed, expired, still live
+    and won (the opportunity an accepted card opened was won), with the acceptance rate: the
+    share of accepted among the cards a rep answered (accepted or dismissed). One query."""
     counts = {
         "total": Count("pk"),
         "accepted": Count("pk", filter=Q(status=OfferCard.Status.ACCEPTED)),
         "dismissed": Count("pk", filter=Q(status=OfferCard.Status.DISMISSED)),
+        "expired": Count("pk", filter=Q(status=OfferCard.Status.EXPIRED)),
         "live": Count("pk", filter=Q(status__in=OfferCard.LIVE)),
+        "won": Count("pk", filter=Q(opportunity__stage=Stage.WON)),
     }
+    rows = list(cards.order_by().values(*fields).annotate(**counts).order_by(*fields))
+    for row in rows:
+        acted = row["accepted"] + row["dismissed"]
+        row["acceptance"] = round(100 * row["accepted"] / acted) if acted else None
+    return rows
 
-    def grouped(*fields):
-        rows = list(cards.values(*fields).annotate(**counts).order_by(*fields))
-        for row in rows:
-            row["label"] = texts.RULE_LABELS.get(row.get("rule"), row.get("rule"))
-            acted = row["accepted"] + row["dismissed"]
-            row["acceptance"] = round(100 * row["accepted"] / acted) if acted else None
-        return rows
 
+def offer_feedback(*, user, since: datetime.date) -> dict:
+    """How reps answered the cards made since `since`, by rule, product and rep, with the
+    dismissal reasons and notes (the field's voice that tunes the rules)."""
+    cards = OfferCard.objects.visible_to(user).filter(generated_on__gte=since)
     reason_labels = dict(DismissReason.choices)
     reasons = [
         {**row, "label": reason_labels.get(row["dismiss_reason"], row["dismiss_reason"])}
@@ -104,9 +108,12 @@ def offer_feedback(*, user, since: datetime.date) -> dict:
         .order_by("-acted_at")[:50]
     )
     return {
-        "by_rule": grouped("rule"),
-        "by_product": grouped("product__name"),
-        "by_rep": grouped("rep__last_name", "rep__first_name", "rep__email"),
+        "by_rule": [
+            {**row, "label": texts.RULE_LABELS.get(row["rule"], row["rule"])}
+            for row in offer_card_counts(cards, "rule")
+        ],
+        "by_product": offer_card_counts(cards, "product__name"),
+        "by_rep": offer_card_counts(cards, "rep__last_name", "rep__first_name", "rep__email"),
         "reasons": reasons,
         "notes": notes,
     }

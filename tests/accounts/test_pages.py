@@ -56,7 +56,6 @@ def test_anonymous_users_are_sent_to_the_login_page(client, account):
     for url in (
         reverse("accounts:list"),
         account.get_absolute_url(),
-        reverse("accounts:nps"),
         reverse("accounts:export", args=["csv"]),
     ):
         response = client.get(url)
@@ -185,21 +184,16 @@ def score_panel(*, request, account):
     return [Panel(slot="score", template="panel.html", context={"score": 87})]
 
 
-def test_nps_page_renders_for_every_role(client, rep, manager, cs_user, admin_user):
-    for user in (rep, manager, cs_user, admin_user):
-        client.force_login(user)
-        assert client.get(reverse("accounts:nps")).status_code == 200
-
-
-def test_navigation_offers_accounts_and_nps_to_every_role(
+def test_navigation_offers_accounts_and_the_reports_with_nps_to_every_role(
     client, rep, manager, cs_user, admin_user
 ):
     for user in (rep, manager, cs_user, admin_user):
         client.force_login(user)
-        labels = [
-            item["label"] for item in client.get(reverse("accounts:nps")).context["nav_items"]
-        ]
-        assert "取引先" in labels and "NPS" in labels, user.role
+        items = client.get(reverse("accounts:list")).context["nav_items"]
+        labels = [item["label"] for item in items]
+        reports = next(item for item in items if item["label"] == "レポート")
+        assert "取引先" in labels, user.role
+        assert "NPS" in [child["label"] for child in reports["children"]], user.role
 
 
 # --- forms: good input saves ---------------------------------------------------------

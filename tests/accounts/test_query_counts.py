@@ -103,15 +103,3 @@ def test_the_detail_page_is_flat(client, rep, cs_user, rows, django_assert_num_q
     view = response.context["view"]
     assert len(view.contacts) == rows
     assert {c.new for e in view.history for c in e.changes} >= {str(cs_user), "部長"}
-
-
-@pytest.mark.parametrize("accounts", [10, 200])
-def test_the_nps_page_is_flat(client, manager, rep, accounts, django_assert_num_queries):
-    accounts_with_rows(rep, accounts)
-    client.force_login(manager)
-
-    # session, user, then overall, by industry, by team, by month: one aggregate each
-    with django_assert_num_queries(2 + 4):
-        response = client.get(reverse("accounts:nps"))
-
-    assert response.context["report"].overall.answers == accounts

@@ -16,7 +16,7 @@ PROBE = (
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
     "'name': str(s.DATABASES['default']['NAME']), 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
     "'broker': s.CELERY_BROKER_URL, 'debug': s.DEBUG, 'lang': s.LANGUAGE_CODE, "
-    "'tz': s.TIME_ZONE, 'hosts': s.ALLOWED_HOSTS}))"
+    "'tz': s.TIME_ZONE, 'hosts': s.ALLOWED_HOSTS, 'cache': s.CACHES['default']}))"
 )
 PRODUCTION = {
     "DEBUG": "0",
@@ -49,6 +49,7 @@ def test_with_nothing_set_it_runs_embedded():
     assert values["name"].endswith("db.sqlite3")
     assert values["eager"] is True
     assert (values["lang"], values["tz"]) == ("ja", "Asia/Tokyo")
+    assert values["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_with_services_set_it_uses_postgresql_and_a_real_broker():
@@ -59,6 +60,15 @@ def test_with_services_set_it_uses_postgresql_and_a_real_broker():
     assert values["broker"] == "redis://cache.internal:6379/0"
     assert values["debug"] is False
     assert values["hosts"] == ["crm.example.co.jp"]
+    # the reports' daily figures are shared by every web worker through the broker's Redis
+    assert values["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"]["LOCATION"] == "redis://cache.internal:6379/0"
+
+
+def test_a_cache_url_wins_over_the_broker():
+    values = resolved({**PRODUCTION, "CACHE_URL": "redis://cache.internal:6379/5"})
+
+    assert values["cache"]["LOCATION"] == "redis://cache.internal:6379/5"
 
 
 def test_without_debug_a_secret_key_is_required():

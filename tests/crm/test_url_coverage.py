@@ -19,6 +19,8 @@ EXEMPT = {
     "users:language": "sets the caller's own language (a POST to Django's i18n view)",
     "admin:login": "the admin's login page",
     "admin:logout": "ends the caller's own session",
+    "nps_moved": "a permanent redirect from the NPS page's old address to the report, which "
+    "the page matrix checks",
     "admin:autocomplete": "the admin's select widgets' lookup: it needs a field to complete "
     "and sits behind the admin's staff check like every admin page",
 }

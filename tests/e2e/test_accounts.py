@@ -64,13 +64,3 @@ def test_a_rep_finds_an_account_by_kana_and_logs_an_activity_and_an_nps_answer(p
     activity = Activity.objects.get(account=sakura)
     assert (activity.kind, activity.owner) == ("visit", rep)
     assert NPSResponse.objects.get(account=sakura).score == 9
-
-
-def test_the_nps_page_draws_its_charts_without_errors(page, live_server):
-    seed_users()
-    log_in(page, live_server, "manager1@example.com")
-
-    page.get_by_role("link", name="NPS", exact=True).click()
-
-    expect(page.get_by_role("heading", level=1)).to_have_text("ネット・プロモーター・スコア（NPS）")
-    expect(page.locator("canvas[data-chart]")).to_have_count(3)
