@@ -182,6 +182,9 @@ CARD_COLUMNS = {
     "opportunity_id": "bigint",
 }
 CARD_DEFAULTS = ("status", "dismiss_reason", "dismiss_note", "created_at")
+# Cards per INSERT: their dicts and JSON text held at once for 105,000 cards took the step's
+# peak from 640 MB to 1,040 MB (100k accounts); 10,000 at a time keep that to ~40 MB.
+CARD_BATCH = 10_000
 
 
 def card_rows(offers: pd.DataFrame, *, run_date: datetime.date) -> list[dict]:
@@ -243,10 +246,10 @@ def cards_insert(rows: list[dict]) -> None:
 def offers_generate(*, run_date: datetime.date) -> dict[str, int]:
     """Write the cards of `run_date` (see offer_candidates); returns counts for the log."""
     offers = offer_candidates(run_date=run_date)
-    rows = card_rows(offers, run_date=run_date)
-    cards_insert(rows)
+    for start in range(0, len(offers), CARD_BATCH):
+        cards_insert(card_rows(offers.iloc[start : start + CARD_BATCH], run_date=run_date))
     hits = offer_rule_hits_replace(run_date=run_date, hits=offers.attrs["hits"])
-    result = {"cards": len(rows), "rule_hits": hits, **offers.attrs.get("held_back", {})}
+    result = {"cards": len(offers), "rule_hits": hits, **offers.attrs.get("held_back", {})}
     logger.info("offers %s: %s", run_date, result)
     return result
 
