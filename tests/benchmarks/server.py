@@ -80,7 +80,9 @@ def gunicorn(url: str, *, workers: int = 3, timeout: int = 60):
             if server.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped: {server.stderr.read()[-3000:]}")
             try:
-                if requests.get(f"{base}/users/login/", timeout=30).status_code == 200:
+                # an API list answers 401 without a template: ready also before collectstatic,
+                # when every page is a 500 (the smoke test times API lists only)
+                if requests.get(f"{base}/api/v1/accounts/", timeout=30).status_code == 401:
                     break
             except (requests.ConnectionError, requests.Timeout):
                 pass
