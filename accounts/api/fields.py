@@ -19,6 +19,22 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet:
         return self.scope(self.context["request"].user)
 
+    def to_internal_value(self, data):
+        kept = self._kept_value(data)
+        return kept if kept is not None else super().to_internal_value(data)
+
+    def _kept_value(self, data) -> Model | None:
+        """The object the row being updated already holds: sending it back unchanged is not
+        assigning it. A CS member who sees an account through `cs_owner` may not hand accounts
+        to its owner's team, yet a PUT must carry the owner it read."""
+        instance = getattr(self.parent, "instance", None)
+        if instance is None or isinstance(data, bool) or len(self.source_attrs) != 1:
+            return None
+        current_pk = getattr(instance, f"{self.source}_id", None)
+        if current_pk is None or str(current_pk) != str(data):
+            return None
+        return getattr(instance, self.source)
+
 
 def visible(model: type[Model]) -> Callable[..., QuerySet]:
     """The scope of `model` rows the one visibility rule lets the user see."""
