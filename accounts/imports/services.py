@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from accounts.background import enqueue
+from accounts.background import DATABASE_LOSS, enqueue
 from accounts.models import ImportJob
 from crm.users.models import User
 
@@ -50,12 +50,17 @@ def import_job_queue(*, job: ImportJob) -> None:
         _finish(job, errors=errors, counts=None)
 
 
-def import_job_run(*, job_id: int) -> None:
+def import_job_run(*, job_id: int, retrying: bool = False) -> None:
     """Reads, checks and writes one job's file; saves everything or nothing.
 
-    Runs once: a job that is no longer waiting (a redelivered task) is left alone.
+    Runs once: a job that is no longer waiting (a redelivered task) is left alone. A lost
+    database connection is raised for the task to retry (`retrying`), which takes the job it
+    had claimed up again: the write was one transaction, so nothing of it was kept.
     """
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+    claimable = [ImportJob.Status.PENDING]
+    if retrying:
+        claimable.append(ImportJob.Status.RUNNING)
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=claimable).update(
         status=ImportJob.Status.RUNNING, started_at=timezone.now(), progress=5
     )
     if not claimed:
@@ -63,6 +68,8 @@ def import_job_run(*, job_id: int) -> None:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     try:
         errors, counts = _import(job)
+    except DATABASE_LOSS:
+        raise
     except DatabaseError:
         # Two imports or an edit racing on the same keys: the transaction was rolled back.
         logger.warning("import job %s conflicted", job.pk, exc_info=True)
@@ -73,6 +80,16 @@ def import_job_run(*, job_id: int) -> None:
         errors, counts = ErrorList(), None
         errors.add("internal")
     _finish(job, errors=errors, counts=counts)
+
+
+def import_job_abandon(*, job_id: int) -> None:
+    """The job whose task gave up retrying (the database stayed away) fails and says so,
+    rather than show "importing" for ever."""
+    errors = ErrorList()
+    errors.add("internal")
+    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).first()
+    if job is not None:
+        _finish(job, errors=errors, counts=None)
 
 
 def _progress(job: ImportJob, percent: int) -> None:

@@ -8,10 +8,11 @@ from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
+from django.db import OperationalError, connection
 from django.urls import reverse
 
 from accounts import tasks
+from accounts.imports import services
 from accounts.imports.services import BACKGROUND_ROW_THRESHOLD, import_job_run
 from accounts.models import Account, ImportJob, UsageRecord
 from crm.celery import app as celery_app
@@ -244,3 +245,52 @@ def test_a_real_worker_imports_a_large_file_over_redis(client, real_worker):
     assert response.url == reverse("imports:detail", args=[job.pk])
     assert (job.status, job.created_count) == ("succeeded", 10_500), (job.errors, real_worker.log())
     assert UsageRecord.objects.count() == 10_500
+
+
+@pytest.fixture
+def retries_like_a_worker(monkeypatch):
+    """An eager run raises a retry to its caller; a worker, and this, runs it."""
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+
+
+@pytest.mark.usefixtures("retries_like_a_worker")
+def test_a_lost_database_connection_retries_the_import_which_then_completes(rep, monkeypatch):
+    """The connection drops in the middle of the write: the task retries, takes up the job it
+    had claimed, and the retry imports every row once (not "importing" for ever)."""
+    ids = subscriptions(rep, 3)
+    job = usage_job(rep, ids, 4)
+    real_import = services._import
+    calls = []
+
+    def connection_lost_once(job):
+        calls.append(job.pk)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_import(job)
+
+    monkeypatch.setattr(services, "_import", connection_lost_once)
+    tasks.import_job_run.apply(args=[job.pk])
+
+    job.refresh_from_db()
+    assert len(calls) == 2
+    assert (job.status, job.created_count) == ("succeeded", 12), job.errors
+    assert UsageRecord.objects.filter(subscription__account__owner=rep).count() == 12
+
+
+@pytest.mark.usefixtures("retries_like_a_worker")
+def test_an_import_whose_database_stays_away_fails_instead_of_importing_for_ever(
+    rep, monkeypatch
+):
+    job = usage_job(rep, subscriptions(rep, 1), 2)
+
+    def connection_lost(job):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(services, "_import", connection_lost)
+    result = tasks.import_job_run.apply(args=[job.pk])
+
+    assert isinstance(result.result, OperationalError)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert [error["code"] for error in job.errors] == ["internal"]
+    assert not UsageRecord.objects.filter(subscription__account__owner=rep).exists()
