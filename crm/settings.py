@@ -6,6 +6,7 @@ With DATABASE_URL and CELERY_BROKER_URL set it runs on PostgreSQL and Redis with
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -184,13 +185,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache holds the reports' daily figures (crm/analytics/cache.py) and the API's throttle
 # counters. In-process memory by default; with a Redis broker, that Redis unless CACHE_URL
 # says otherwise, so that every gunicorn worker (and machine) shares one copy of a report.
-_REDIS_BROKER = env.str("CELERY_BROKER_URL", default="")
-CACHES = {
-    "default": env.cache(
-        "CACHE_URL",
-        default=_REDIS_BROKER if _REDIS_BROKER.startswith("redis") else "locmemcache://",
-    )
-}
+# It takes the broker's next database, not the broker's own: clearing a Django cache empties
+# its whole Redis database, which would drop the queued tasks with it.
+_REDIS_BROKER = urlsplit(env.str("CELERY_BROKER_URL", default=""))
+if _REDIS_BROKER.scheme in ("redis", "rediss"):
+    _broker_db = int(_REDIS_BROKER.path.strip("/") or 0)
+    _DEFAULT_CACHE = urlunsplit(_REDIS_BROKER._replace(path=f"/{(_broker_db + 1) % 16}"))
+else:
+    _DEFAULT_CACHE = "locmemcache://"
+CACHES = {"default": env.cache("CACHE_URL", default=_DEFAULT_CACHE)}
 CACHES["default"].setdefault("KEY_PREFIX", "crm")
 
 # Authentication

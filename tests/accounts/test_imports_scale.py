@@ -278,9 +278,7 @@ def test_a_lost_database_connection_retries_the_import_which_then_completes(rep,
 
 
 @pytest.mark.usefixtures("retries_like_a_worker")
-def test_an_import_whose_database_stays_away_fails_instead_of_importing_for_ever(
-    rep, monkeypatch
-):
+def test_an_import_whose_database_stays_away_fails_instead_of_importing_for_ever(rep, monkeypatch):
     job = usage_job(rep, subscriptions(rep, 1), 2)
 
     def connection_lost(job):

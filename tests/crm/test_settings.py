@@ -60,9 +60,16 @@ def test_with_services_set_it_uses_postgresql_and_a_real_broker():
     assert values["broker"] == "redis://cache.internal:6379/0"
     assert values["debug"] is False
     assert values["hosts"] == ["crm.example.co.jp"]
-    # the reports' daily figures are shared by every web worker through the broker's Redis
+    # the reports' daily figures are shared by every web worker through the broker's Redis,
+    # in a database of their own: clearing the cache must not drop the queued tasks
     assert values["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    assert values["cache"]["LOCATION"] == "redis://cache.internal:6379/0"
+    assert values["cache"]["LOCATION"] == "redis://cache.internal:6379/1"
+
+
+def test_the_cache_takes_the_database_after_the_brokers():
+    values = resolved({**PRODUCTION, "CELERY_BROKER_URL": "redis://:pw@cache.internal:6380/15"})
+
+    assert values["cache"]["LOCATION"] == "redis://:pw@cache.internal:6380/0"
 
 
 def test_a_cache_url_wins_over_the_broker():
