@@ -30,6 +30,7 @@ from django.db.models.functions import Cast, Coalesce
 from accounts.choices import SIZE_BAND_FLOORS, SizeBand
 from accounts.models import Account, LoyaltyScore, NPSResponse, Subscription
 from accounts.nps import category_score_range
+from accounts.scoring.selectors import loyalty_scores_latest
 from crm.users.models import User
 
 from .models import Campaign
@@ -102,13 +103,6 @@ def _utilisation() -> Cast:
     return Cast(KT("components__usage__value"), DecimalField(max_digits=8, decimal_places=1))
 
 
-def _latest_scores_day() -> Subquery:
-    """The latest day scored: the nightly run scores every account each day, so an account's
-    latest score is its score of that day. Uncorrelated, so PostgreSQL computes it once; the
-    (as_of, tier) index answers it."""
-    return Subquery(LoyaltyScore.objects.order_by("-as_of").values("as_of")[:1])
-
-
 def _latest_score_condition(criteria: SegmentCriteria) -> Q | None:
     """Accounts whose latest score meets the loyalty and utilisation criteria (a semi-join)."""
     condition = Q()
@@ -124,11 +118,7 @@ def _latest_score_condition(criteria: SegmentCriteria) -> Q | None:
         condition &= Q(utilisation__lte=criteria.utilisation_max)
     if not condition:
         return None
-    scores = (
-        LoyaltyScore.objects.filter(as_of=_latest_scores_day())
-        .alias(utilisation=_utilisation())
-        .filter(condition)
-    )
+    scores = loyalty_scores_latest().alias(utilisation=_utilisation()).filter(condition)
     return Q(pk__in=scores.values("account"))
 
 

@@ -1,6 +1,9 @@
 """Reads of the loyalty score shared by the account page and anything else that shows it."""
 
+import datetime
 from dataclasses import dataclass, field
+
+from django.db.models import QuerySet, Subquery
 
 from accounts.models import Account, LoyaltyScore
 
@@ -35,6 +38,21 @@ class ScoreHistory:
         if self.latest is None or self.previous is None:
             return None
         return float(self.latest.score - self.previous.score)
+
+
+def loyalty_scores_latest(*, today: datetime.date | None = None) -> QuerySet[LoyaltyScore]:
+    """Every account's latest score: the scores of the latest day scored (up to `today`).
+
+    The nightly run scores every customer each day, and an account that is a customer on one
+    day is one on every later day (it had a subscription or an order by then), so the latest
+    day's rows are each account's latest score. The day is an uncorrelated subquery that
+    PostgreSQL computes once from the (as_of, tier) index; the rows then come from the
+    (as_of, account) index, where a latest-per-account subquery probed every account.
+    """
+    days = LoyaltyScore.objects.order_by("-as_of")
+    if today is not None:
+        days = days.filter(as_of__lte=today)
+    return LoyaltyScore.objects.filter(as_of=Subquery(days.values("as_of")[:1]))
 
 
 def score_movers(*, latest: LoyaltyScore, previous: LoyaltyScore) -> list[Mover]:
