@@ -32,9 +32,7 @@ def days_ago(days: int) -> datetime.date:
 
 def rows(as_of=D) -> list[tuple]:
     return list(
-        LoyaltyScore.objects.filter(as_of=as_of)
-        .order_by("account_id")
-        .values_list(*COLUMNS)
+        LoyaltyScore.objects.filter(as_of=as_of).order_by("account_id").values_list(*COLUMNS)
     )
 
 
