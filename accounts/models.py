@@ -88,6 +88,11 @@ class Account(ExternalIdMixin):
             # The lists' default order read from an index: sorting 100,000 kana names for the
             # first page of 50 took 0.4 s (API and account list at 100,000 accounts).
             models.Index(fields=["name_kana", "name", "id"], name="account_list_order"),
+            # The search's third term (name, reading or corporate number): with it all three
+            # are indexed and PostgreSQL ORs the index scans instead of reading every account.
+            # The name and reading are matched through trigram indexes, PostgreSQL only
+            # (migration 0009_account_search_indexes).
+            models.Index(fields=["corporate_number"], name="account_corporate_number"),
         ]
 
     def __str__(self):
@@ -501,7 +506,13 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["-occurred_on", "-created_at"]
-        indexes = [models.Index(fields=["account", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["account", "occurred_on"]),
+            # The API's order, newest first: a page of a rep's timeline is read from the index
+            # instead of sorting every activity they see (115,000 for a rep at 100,000
+            # accounts).
+            models.Index(fields=["occurred_on", "id"], name="activity_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.summary}"
