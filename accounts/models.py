@@ -382,7 +382,11 @@ class Order(ExternalIdMixin):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-ordered_on"]
-        indexes = [models.Index(fields=["account", "ordered_on"])]
+        indexes = [
+            models.Index(fields=["account", "ordered_on"]),
+            # the API's order, newest first (see Activity)
+            models.Index(fields=["ordered_on", "id"], name="order_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.account} {self.ordered_on}"
@@ -442,7 +446,11 @@ class NPSResponse(ExternalIdMixin):
         verbose_name = _("NPS answer")
         verbose_name_plural = _("NPS answers")
         ordering = ["-answered_on"]
-        indexes = [models.Index(fields=["account", "answered_on"])]
+        indexes = [
+            models.Index(fields=["account", "answered_on"]),
+            # the API's order, newest first (see Activity)
+            models.Index(fields=["answered_on", "id"], name="nps_answer_list_order"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(score__lte=10), name="nps_score_0_to_10")]
 
     def __str__(self):
