@@ -79,6 +79,12 @@ class CursorPagination(BoundedPageSize, pagination.BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
+        if "page" in request.query_params:
+            # A client written for numbered pages would ask for page 2, 3... until a 404 and,
+            # given the first page each time, never stop.
+            raise exceptions.ValidationError(
+                {"page": _("This list pages by cursor: follow each page's next link.")}
+            )
         size = self.get_page_size(request)
         terms = ordering_terms(queryset)
         after = self.decode_cursor(request, queryset.model, terms)

@@ -110,3 +110,11 @@ def test_a_cursor_the_api_did_not_make_answers_404(api, rep, cursor):
 def test_the_page_size_has_the_same_bounds_as_numbered_pages(api, rep):
     assert api.get("/api/v1/activities/", {"page_size": "501"}).status_code == 400
     assert api.get("/api/v1/activities/", {"page_size": "500"}).status_code == 200
+
+
+def test_a_page_number_is_refused_on_a_cursor_list(api, rep):
+    response = api.get("/api/v1/usage/", {"page": "2"})
+
+    # a client written for numbered pages is told, instead of getting page 1 for ever
+    assert response.status_code == 400
+    assert "page" in response.json()
