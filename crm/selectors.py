@@ -106,12 +106,10 @@ def manager_home(*, user: User, today: datetime.date) -> ManagerHome:
     """Everything the manager's home shows, each read scoped by the apps' own selectors to
     what the manager sees (their teams' accounts and campaigns), in a fixed number of
     queries however large the teams: teams 2, pipeline 2, forecast 1, campaigns 1, offer
-    feedback 5, at-risk accounts 3, renewals 1."""
+    feedback 5, at-risk accounts 2, renewals 1."""
     accounts = Account.objects.visible_to(user)
-    at_risk = qbr.accounts_at_risk(
-        accounts=accounts.select_related("owner"), today=today, limit=AT_RISK_SHOWN
-    )
-    at_risk_count = qbr.at_risk_queryset(accounts=accounts, today=today).count()
+    at_risk = qbr.accounts_at_risk(accounts=accounts, today=today, limit=AT_RISK_SHOWN)
+    at_risk_count = qbr.at_risk_scores(accounts=accounts, today=today).count()
     renewals = dict(
         Subscription.objects.filter(
             account__in=[row.account.pk for row in at_risk],

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Account, BuyingMotive, LoyaltyScore
+from accounts.scoring.selectors import loyalty_scores_latest
 from crm.users.models import User
 
 from ..models import FollowUp, QBRMeeting
@@ -51,42 +52,40 @@ class CSHome:
     overdue_actions: list[FollowUp]
 
 
-def at_risk_queryset(*, accounts: QuerySet[Account], today: datetime.date) -> QuerySet[Account]:
-    """Those of `accounts` whose latest loyalty score carries a churn risk or fell by
-    FALLING_POINTS or more in FALLING_DAYS, lowest score first, with `latest_id` (that
-    score) and `earlier_score` (the score FALLING_DAYS before) annotated."""
-    latest = LoyaltyScore.objects.filter(account=OuterRef("pk")).order_by("-as_of")
-    earlier = latest.filter(as_of__lte=today - datetime.timedelta(days=FALLING_DAYS))
+def at_risk_scores(*, accounts: QuerySet[Account], today: datetime.date) -> QuerySet[LoyaltyScore]:
+    """The latest scores (loyalty_scores_latest) of those of `accounts` with a churn risk or
+    a fall of FALLING_POINTS or more since the latest score FALLING_DAYS before, lowest first,
+    each with its account and owner and `earlier_score` (that earlier score) annotated.
+
+    Both days are read whole from the (as_of, account) index: the correlated latest-per-account
+    subqueries this replaces took half of the manager's home at 100,000 accounts.
+    """
+    earlier = loyalty_scores_latest(today=today - datetime.timedelta(days=FALLING_DAYS)).filter(
+        account=OuterRef("account")
+    )
     return (
-        accounts.annotate(
-            latest_id=Subquery(latest.values("pk")[:1]),
-            latest_score=Subquery(latest.values("score")[:1]),
-            latest_churn=Subquery(latest.values("churn_risk")[:1]),
-            earlier_score=Subquery(earlier.values("score")[:1]),
-        )
-        .filter(
-            Q(latest_churn=True) | Q(earlier_score__gte=F("latest_score") + FALLING_POINTS),
-            latest_id__isnull=False,
-        )
-        .order_by("latest_score", "pk")
+        loyalty_scores_latest(today=today)
+        .filter(account__in=accounts.order_by().values("pk"))
+        .annotate(earlier_score=Subquery(earlier.values("score")[:1]))
+        .filter(Q(churn_risk=True) | Q(earlier_score__gte=F("score") + FALLING_POINTS))
+        .select_related("account__owner")
+        .order_by("score", "account_id")
     )
 
 
 def accounts_at_risk(
     *, accounts: QuerySet[Account], today: datetime.date, limit: int | None = None
 ) -> list[AtRisk]:
-    """The at-risk accounts of `accounts` (at_risk_queryset) with their scores, the first
-    `limit` or all (two queries)."""
-    rows = at_risk_queryset(accounts=accounts, today=today)
-    rows = list(rows[:limit] if limit else rows)
-    scores = LoyaltyScore.objects.in_bulk([row.latest_id for row in rows])
+    """The at-risk accounts of `accounts` (at_risk_scores) with their scores, the first
+    `limit` or all (one query)."""
+    scores = at_risk_scores(accounts=accounts, today=today)
     return [
         AtRisk(
-            account=row,
-            score=scores[row.latest_id],
-            earlier=None if row.earlier_score is None else float(row.earlier_score),
+            account=score.account,
+            score=score,
+            earlier=None if score.earlier_score is None else float(score.earlier_score),
         )
-        for row in rows
+        for score in (scores[:limit] if limit else scores)
     ]
 
 
