@@ -60,8 +60,10 @@ def at_risk_scores(*, accounts: QuerySet[Account], today: datetime.date) -> Quer
     Both days are read whole from the (as_of, account) index: the correlated latest-per-account
     subqueries this replaces took half of the manager's home at 100,000 accounts.
     """
-    earlier = loyalty_scores_latest(today=today - datetime.timedelta(days=FALLING_DAYS)).filter(
-        account=OuterRef("account")
+    earlier = (
+        loyalty_scores_latest(today=today - datetime.timedelta(days=FALLING_DAYS))
+        .filter(account=OuterRef("account"))
+        .order_by()  # one row per account and day: the model's order would join the account
     )
     return (
         loyalty_scores_latest(today=today)
