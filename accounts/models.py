@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -716,12 +717,23 @@ class LoyaltyScore(models.Model):
     )
     tier = models.CharField(_("tier"), max_length=8, choices=LoyaltyTier.choices)
     churn_risk = models.BooleanField(_("churn risk"), default=False)
-    # {component: {"value", "normalised", "weight", "contribution", ...}}; see accounts.scoring
-    components = models.JSONField(_("components"), default=dict)
-    # [{"component", "code", "direction", "params"}], strongest first
-    reasons = models.JSONField(_("reasons"), default=list)
-    # {"ja": [sentence, ...], "en": [...]}, in the order of `reasons`
-    reason_sentences = models.JSONField(_("reason sentences"), default=dict)
+    # What the score was computed from, as of its day (accounts.scoring.components.INPUTS);
+    # the explanation (components, reasons) is computed from these when it is shown.
+    nps_value = models.FloatField(_("latest NPS answer"), null=True, blank=True)
+    nps_answered_on = models.DateField(_("NPS answered on"), null=True, blank=True)
+    used_recently = models.FloatField(_("usage, last 30 days"), null=True, blank=True)
+    used_before = models.FloatField(_("usage, 30 days before"), null=True, blank=True)
+    included_usage = models.FloatField(_("included usage"), null=True, blank=True)
+    last_purchase_on = models.DateField(_("last purchase"), null=True, blank=True)
+    purchases = models.PositiveIntegerField(_("purchases in 12 months"), default=0)
+    spend = models.PositiveBigIntegerField(_("spend over 12 months (¥)"), default=0)
+    contacts = models.PositiveIntegerField(_("contacts in 90 days"), default=0)
+    conversations = models.PositiveIntegerField(_("conversations in 90 days"), default=0)
+    first_started_on = models.DateField(_("customer since"), null=True, blank=True)
+    complaints_open = models.PositiveIntegerField(_("open complaints"), default=0)
+    complaints_resolved = models.PositiveIntegerField(_("resolved complaints"), default=0)
+    cancellations = models.PositiveIntegerField(_("cancellations in 180 days"), default=0)
+    downgrades = models.PositiveIntegerField(_("downgrades in 180 days"), default=0)
 
     objects = AccountScopedQuerySet.as_manager()
 
@@ -750,10 +762,29 @@ class LoyaltyScore(models.Model):
     def __str__(self):
         return f"{self.account} {self.as_of}: {self.score}"
 
-    def sentences(self, language: str | None = None) -> list[str]:
-        """The reasons in `language` (the active one by default), English when it is missing."""
-        language = (language or translation.get_language() or "ja")[:2]
-        return self.reason_sentences.get(language) or self.reason_sentences.get("en", [])
+    @cached_property
+    def explanation(self):
+        """Its components and reasons, computed from its inputs with its run's weights; for
+        many scores at once, accounts.scoring.explain.loyalty_scores_explain fills this in
+        with one query."""
+        from accounts.scoring.explain import loyalty_scores_explain
+
+        loyalty_scores_explain([self])
+        return self.__dict__["explanation"]
+
+    @property
+    def components(self) -> dict[str, dict]:
+        """{component: {"value", "normalised", "weight", "contribution", "detail"}}"""
+        return self.explanation.components
+
+    @property
+    def reasons(self) -> list[dict]:
+        """[{"component", "direction", "points", "value", "detail"}], strongest first"""
+        return self.explanation.reasons
+
+    def sentences(self) -> list[str]:
+        """The reasons as sentences in the active language, strongest first."""
+        return self.explanation.sentences()
 
 
 class ScoringRun(models.Model):

@@ -14,8 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
     DecimalField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -23,8 +25,8 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
 from accounts.choices import SIZE_BAND_FLOORS, SizeBand
@@ -99,8 +101,14 @@ def _latest_scores() -> QuerySet[LoyaltyScore]:
     return LoyaltyScore.objects.filter(account=OuterRef("pk")).order_by("-as_of")
 
 
-def _utilisation() -> Cast:
-    return Cast(KT("components__usage__value"), DecimalField(max_digits=8, decimal_places=1))
+def _utilisation() -> Case:
+    """A score's utilisation in percent of the included usage, to one decimal (as its usage
+    component shows it); none for an account whose plans meter nothing."""
+    percent = Cast(
+        F("used_recently") * Value(100.0) / F("included_usage"),
+        DecimalField(max_digits=12, decimal_places=1),
+    )
+    return Case(When(included_usage__gt=0, used_recently__isnull=False, then=percent))
 
 
 def _latest_score_condition(criteria: SegmentCriteria) -> Q | None:

@@ -151,7 +151,6 @@ def build_world() -> World:
             as_of=today,
             score=Decimal("72.5"),
             tier=LoyaltyTier.HIGH,
-            components={},
         ),
         # Forty days earlier the score was higher: the account is falling, on the CS home.
         "earlier-loyalty-score": LoyaltyScore.objects.create(
@@ -159,7 +158,6 @@ def build_world() -> World:
             as_of=today - datetime.timedelta(days=40),
             score=Decimal("90"),
             tier=LoyaltyTier.HIGH,
-            components={},
         ),
         "opportunity": opportunity,
         # Won, with a plan to apply to the subscription.

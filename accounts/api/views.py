@@ -17,6 +17,7 @@ from ..models import (
     Subscription,
     UsageRecord,
 )
+from ..scoring.explain import loyalty_scores_explain
 from . import filters, serializers
 
 
@@ -201,3 +202,9 @@ class LoyaltyScoreViewSet(ReadViewSet):
 
     def get_queryset(self):
         return LoyaltyScore.objects.visible_to(self.request.user)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            loyalty_scores_explain(page)  # the page's components and reasons: one query
+        return page

@@ -36,21 +36,49 @@ NEGATIVE_FULL = 6
 DETRACTOR_MAX = 6  # NPS answers 0-6 are detractors (DESIGN.md, article 002)
 
 
-def days_since(as_of: datetime.date, dates: pd.Series) -> pd.Series:
-    return (pd.Timestamp(as_of) - pd.to_datetime(dates)).dt.days
-
-
 def numeric(column: pd.Series) -> pd.Series:
     """A column of database numbers (ints, Decimals, None) as floats with NaN for None."""
     return pd.to_numeric(column, errors="coerce").astype(float)
 
 
-def component_frame(
-    sources: dict[str, pd.DataFrame], *, as_of: datetime.date, weights: ScoringWeights
-) -> pd.DataFrame:
-    """One row per customer (an account with a subscription or an order by `as_of`): the raw
-    values, each component 0-100 (NaN when missing), its weight and contribution, the score,
-    tier and churn-risk flag."""
+# What a score row stores besides the score: the figures measured as of its day, from which
+# the components, weights, contributions and reasons are computed again whenever they are
+# shown (accounts.scoring.explain). Storing these fifteen numbers instead of the explanation
+# in JSON (components, reasons, sentences in two languages: ~1.7 kB a row) is what lets the
+# nightly write stay close to a bare COPY of the scores (docs/benchmarks.md).
+INPUTS = (
+    "nps_value",  # mean of the answers of the latest answer day in NPS_DAYS
+    "nps_answered_on",
+    "used_recently",  # metered usage of the last USAGE_DAYS, in the plans' own terms
+    "used_before",  # ... of the USAGE_DAYS before
+    "included_usage",  # what the live plans include
+    "last_purchase_on",  # a subscription bought or an order placed
+    "purchases",  # in the last 12 months
+    "spend",  # orders of the last 12 months + 12 × the monthly amount paid now
+    "contacts",  # in ENGAGEMENT_DAYS
+    "conversations",  # meetings, visits, hearings, QBRs among them
+    "first_started_on",
+    "complaints_open",
+    "complaints_resolved",
+    "cancellations",
+    "downgrades",
+)
+COUNTS = (
+    "purchases",
+    "spend",
+    "contacts",
+    "conversations",
+    "complaints_open",
+    "complaints_resolved",
+    "cancellations",
+    "downgrades",
+)
+DATES = ("nps_answered_on", "last_purchase_on", "first_started_on")
+
+
+def score_inputs(sources: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per customer (an account with a subscription or an order by the day): the
+    INPUTS columns, from the per-source frames of accounts.scoring.sources."""
     customers = sources["subscriptions"].index.union(sources["orders"].index)
     df = pd.DataFrame(index=customers.rename("account_id"))
     for name in ("subscriptions", "orders", "usage", "activities", "downgrades", "nps"):
@@ -64,7 +92,7 @@ def component_frame(
         "nps_value",
     ):
         df[column] = numeric(df[column])
-    counts = [
+    raw_counts = [
         "bought_recently",
         "orders_recently",
         "contacts",
@@ -74,8 +102,27 @@ def component_frame(
         "cancellations",
         "downgrades",
     ]
-    df[counts] = df[counts].fillna(0).astype(int)
+    df[raw_counts] = df[raw_counts].fillna(0).astype(int)
+    df["last_purchase_on"] = pd.concat(
+        [pd.to_datetime(df["last_bought_on"]), pd.to_datetime(df["last_ordered_on"])], axis=1
+    ).max(axis=1)
+    df["purchases"] = df["bought_recently"] + df["orders_recently"]
+    df["spend"] = (df["spend_recently"].fillna(0) + 12 * df["monthly_amount"].fillna(0)).astype(
+        "int64"
+    )
+    for column in DATES:
+        df[column] = pd.to_datetime(df[column])
+    return df[list(INPUTS)]
 
+
+def component_frame(
+    inputs: pd.DataFrame, *, as_of: datetime.date | pd.Series, weights: ScoringWeights
+) -> pd.DataFrame:
+    """The inputs with each component 0-100 (NaN when missing), its weight and contribution,
+    the score, tier and churn-risk flag. `as_of` is the day scored, or one per row (a score
+    explained again later: see accounts.scoring.explain)."""
+    df = inputs.copy()
+    day = pd.to_datetime(as_of)
     df["nps"] = df["nps_value"] * 10
 
     metered = df["included_usage"].gt(0) & df["used_recently"].notna()
@@ -90,24 +137,19 @@ def component_frame(
         USAGE_TREND_SHARE * (50 + 50 * df["usage_trend"].clip(-1, 1))
     )
 
-    last_purchase = pd.concat(
-        [pd.to_datetime(df["last_bought_on"]), pd.to_datetime(df["last_ordered_on"])], axis=1
-    ).max(axis=1)
-    df["recency_days"] = days_since(as_of, last_purchase)
+    df["recency_days"] = (day - pd.to_datetime(df["last_purchase_on"])).dt.days
     # Never bought (a trial only) is a fact, not missing data: no recency at all.
     df["recency"] = (100 * (1 - df["recency_days"] / PURCHASE_DAYS)).clip(0, 100).fillna(0)
 
-    df["purchases"] = df["bought_recently"] + df["orders_recently"]
     df["frequency"] = 100 * (np.log1p(df["purchases"]) / np.log1p(FREQUENCY_FULL)).clip(upper=1)
 
-    df["spend"] = df["spend_recently"].fillna(0) + 12 * df["monthly_amount"].fillna(0)
     reference = np.log1p(weights.monetary_reference / MONEY_UNIT)
     df["monetary"] = 100 * (np.log1p(df["spend"] / MONEY_UNIT) / reference).clip(0, 1)
 
     df["touches"] = df["contacts"] + CONVERSATION_EXTRA * df["conversations"]
     df["engagement"] = 100 * (df["touches"] / ENGAGEMENT_FULL).clip(upper=1)
 
-    df["tenure_days"] = days_since(as_of, df["first_started_on"])
+    df["tenure_days"] = (day - pd.to_datetime(df["first_started_on"])).dt.days
     df["tenure"] = 100 * (df["tenure_days"] / TENURE_FULL_DAYS).clip(0, 1)
 
     df["penalty_points"] = sum(df[event] * points for event, points in PENALTY_POINTS.items())

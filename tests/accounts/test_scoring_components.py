@@ -4,9 +4,10 @@ import datetime
 import math
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Activity, LoyaltyScore, LoyaltyTier, Product, ScoringWeights
+from accounts.scoring.explain import loyalty_scores_explain
 from accounts.scoring.run import scoring_run_execute
 from tests.accounts.factories import (
     AccountFactory,
@@ -233,16 +234,48 @@ def test_accounts_that_were_not_customers_yet_are_not_scored():
     assert not LoyaltyScore.objects.exists()
 
 
-def test_reasons_are_stored_as_data_and_as_japanese_and_english_sentences(loyal_customer):
+def test_reasons_are_explained_as_data_and_in_the_readers_language(loyal_customer):
     score = score_of(loyal_customer)
 
     components = [reason["component"] for reason in score.reasons]
     # strongest pulls from neutral: NPS +10, negatives −15, engagement −2.5, recency +4.7 …
     assert components[:2] == ["negatives", "nps"]
     assert score.reasons[0]["direction"] == "down"
-    assert len(score.reason_sentences["en"]) == len(score.reason_sentences["ja"]) == 3
-    assert score.reason_sentences["en"][1] == "Latest NPS answer: 9 out of 10 (Promoter)."
-    assert score.reason_sentences["ja"][1] == "直近のNPS回答: 10点中9点(推奨者)。"
+    with translation.override("en"):
+        english = LoyaltyScore.objects.get(pk=score.pk).sentences()
+    with translation.override("ja"):
+        japanese = LoyaltyScore.objects.get(pk=score.pk).sentences()
+    assert len(english) == len(japanese) == 3
+    assert english[1] == "Latest NPS answer: 9 out of 10 (Promoter)."
+    assert japanese[1] == "直近のNPS回答: 10点中9点(推奨者)。"
+
+
+def test_a_score_stores_what_it_was_computed_from(loyal_customer):
+    """The row keeps the measured figures, not the explanation: it is computed from them."""
+    score = score_of(loyal_customer)
+
+    assert score.nps_value == 9
+    assert score.nps_answered_on == days_ago(100)
+    assert score.last_purchase_on == days_ago(10)
+    assert score.first_started_on == days_ago(730)
+    assert (score.used_recently, score.used_before, score.included_usage) == (800, 1000, 1000)
+    assert score.spend == 120_000 + 12 * 50_000
+    assert (score.contacts, score.conversations) == (3, 1)
+    assert (score.complaints_open, score.complaints_resolved) == (1, 1)
+
+
+def test_an_old_score_is_explained_with_the_weights_of_its_own_run(loyal_customer):
+    first = score_of(loyal_customer)
+    weights = ScoringWeights.load()
+    weights.nps = 50
+    weights.save()
+    later = score_of(loyal_customer, as_of=D + datetime.timedelta(days=1))
+
+    explained = {s.as_of: s for s in LoyaltyScore.objects.filter(account=loyal_customer)}
+    loyalty_scores_explain(list(explained.values()))
+
+    assert explained[D].components == first.components
+    assert explained[later.as_of].components["nps"]["weight"] > first.components["nps"]["weight"]
 
 
 def test_a_seat_product_is_used_at_its_average_daily_level():

@@ -7,6 +7,7 @@ import pytest
 from accounts.models import Activity, LoyaltyScore, ScoringChunk, ScoringRun
 from accounts.scoring import run as scoring_run
 from accounts.scoring.run import scoring_run_execute
+from accounts.scoring.writer import COLUMNS
 from crm.celery import app as celery_app
 from crm.models import NightlyRun
 from crm.tasks import nightly_run
@@ -31,11 +32,7 @@ def days_ago(days: int) -> datetime.date:
 
 def rows(as_of=D) -> list[tuple]:
     return list(
-        LoyaltyScore.objects.filter(as_of=as_of)
-        .order_by("account_id")
-        .values_list(
-            "account_id", "score", "tier", "churn_risk", "components", "reasons", "reason_sentences"
-        )
+        LoyaltyScore.objects.filter(as_of=as_of).order_by("account_id").values_list(*COLUMNS)
     )
 
 
@@ -94,8 +91,8 @@ def test_a_chunk_killed_midway_then_rerun_leaves_what_a_clean_run_leaves(custome
     write = scoring_run.loyalty_scores_write
     killed_lo = customers[2].pk
 
-    def write_then_die(*, rows, as_of, lo, hi):
-        written = write(rows=rows, as_of=as_of, lo=lo, hi=hi)
+    def write_then_die(*, frame, as_of, lo, hi):
+        written = write(frame=frame, as_of=as_of, lo=lo, hi=hi)
         if lo == killed_lo:
             raise RuntimeError("worker killed while writing")
         return written

@@ -192,16 +192,18 @@ def chain_run(url: str, *, run_date: datetime.date, workers: int = 0, broker: st
 def naive_loop(account_ids: list[int], *, as_of: datetime.date) -> float:
     """The same score, one account at a time through the ORM: queries per account."""
     from accounts.models import LoyaltyScore, ScoringWeights
-    from accounts.scoring.components import component_frame
-    from accounts.scoring.reasons import score_rows
+    from accounts.scoring.components import component_frame, score_inputs
     from accounts.scoring.sources import ChunkWindow, chunk_sources
+    from accounts.scoring.writer import COLUMNS, score_values
 
     weights = ScoringWeights.load()
     started = time.perf_counter()
     for account_id in account_ids:
         window = ChunkWindow(lo=account_id, hi=account_id, as_of=as_of)
-        frame = component_frame(chunk_sources(window), as_of=as_of, weights=weights)
-        for row in score_rows(frame, as_of=as_of):
+        inputs = score_inputs(chunk_sources(window))
+        frame = component_frame(inputs, as_of=as_of, weights=weights)
+        for values in score_values(frame, as_of=as_of):
+            row = dict(zip(COLUMNS, values, strict=True))
             LoyaltyScore.objects.update_or_create(
                 account_id=row.pop("account_id"), as_of=row.pop("as_of"), defaults=row
             )

@@ -48,4 +48,5 @@ class LoyaltyScoreFactory(factory.django.DjangoModelFactory):
     as_of = factory.LazyFunction(timezone.localdate)
     score = Decimal("75.0")
     tier = "high"
-    components = factory.LazyAttribute(lambda o: {"usage": {"value": 80.0}})
+    used_recently = 80.0  # of 100 included: 80 % utilisation
+    included_usage = 100.0

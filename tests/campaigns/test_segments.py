@@ -41,21 +41,21 @@ def accounts(rep, team_a):
         as_of=TODAY,
         score=Decimal("20"),
         tier="low",
-        components={"usage": {"value": 10.0}},
+        used_recently=10.0,
     )
     LoyaltyScoreFactory(
         account=loyal,
         as_of=TODAY,
         score=Decimal("85"),
         tier="high",
-        components={"usage": {"value": 95.0}},
+        used_recently=95.0,
     )
     LoyaltyScoreFactory(
         account=middling,
         as_of=TODAY,
         score=Decimal("55"),
         tier="medium",
-        components={"usage": {"value": 60.0}},
+        used_recently=60.0,
     )
     NPSResponse.objects.create(account=loyal, score=10, answered_on=TODAY)
     NPSResponse.objects.create(account=middling, score=3, answered_on=TODAY - datetime.timedelta(9))

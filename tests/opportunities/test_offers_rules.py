@@ -167,7 +167,7 @@ def test_cross_sell_ranks_by_what_loyal_customers_own_together_and_the_motives_h
 
     OfferCard.objects.all().delete()
     motive = heard.motives.create(code="retention", name="顧客維持", name_en="Retention")
-    HearingFactory(account=account).motives.add(motive)
+    HearingFactory(account=account, held_on=days(-3)).motives.add(motive)
     generate()
     assert OfferCard.objects.get(account=account, kind="cross_sell").product == heard
 
@@ -261,7 +261,10 @@ def test_a_dismissed_offer_stays_away_for_the_cooldown(
         generated_on=days(-120),
         status=OfferCard.Status.DISMISSED,
         dismiss_reason=DismissReason.BAD_TIMING,
-        acted_at=timezone.now() - datetime.timedelta(days=dismissed_days_ago),
+        # days before the run, not before today: the cooldown is counted from the run date
+        acted_at=timezone.make_aware(
+            datetime.datetime.combine(days(-dismissed_days_ago), datetime.time(12))
+        ),
     )
     generate()
     assert OfferCard.objects.filter(account=account, generated_on=RUN).exists() is offered
