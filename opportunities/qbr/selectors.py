@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 
 from accounts.models import Account, BuyingMotive, LoyaltyScore
 from accounts.scoring.selectors import loyalty_scores_latest
@@ -75,20 +75,33 @@ def at_risk_scores(*, accounts: QuerySet[Account], today: datetime.date) -> Quer
     )
 
 
+@dataclass(frozen=True)
+class AtRiskList:
+    rows: list[AtRisk]  # lowest score first, the first `limit` when one was given
+    count: int  # every at-risk account
+
+
 def accounts_at_risk(
     *, accounts: QuerySet[Account], today: datetime.date, limit: int | None = None
-) -> list[AtRisk]:
+) -> AtRiskList:
     """The at-risk accounts of `accounts` (at_risk_scores) with their scores, the first
-    `limit` or all (one query)."""
-    scores = at_risk_scores(accounts=accounts, today=today)
-    return [
-        AtRisk(
-            account=score.account,
-            score=score,
-            earlier=None if score.earlier_score is None else float(score.earlier_score),
-        )
-        for score in (scores[:limit] if limit else scores)
-    ]
+    `limit` or all, and how many there are (one query: the count is a window over the rows
+    before the limit, where a count of its own read both days' scores again)."""
+    scores = at_risk_scores(accounts=accounts, today=today).annotate(
+        at_risk_count=Window(Count("pk"))
+    )
+    rows = list(scores[:limit] if limit else scores)
+    return AtRiskList(
+        rows=[
+            AtRisk(
+                account=score.account,
+                score=score,
+                earlier=None if score.earlier_score is None else float(score.earlier_score),
+            )
+            for score in rows
+        ],
+        count=rows[0].at_risk_count if rows else 0,
+    )
 
 
 def cs_home(*, user: User, today: datetime.date) -> CSHome:
@@ -109,6 +122,6 @@ def cs_home(*, user: User, today: datetime.date) -> CSHome:
     )
     return CSHome(
         upcoming=upcoming,
-        at_risk=accounts_at_risk(accounts=accounts, today=today),
+        at_risk=accounts_at_risk(accounts=accounts, today=today).rows,
         overdue_actions=overdue,
     )

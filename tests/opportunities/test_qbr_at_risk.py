@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Account, LoyaltyScore
 from crm.users.models import Role
-from opportunities.qbr.selectors import accounts_at_risk, at_risk_scores
+from opportunities.qbr.selectors import accounts_at_risk
 from tests.accounts.factories import AccountFactory
 from tests.users.factories import UserFactory
 
@@ -67,8 +67,10 @@ def book(rep):
 
 
 def test_churn_risk_or_a_fall_of_five_points_lowest_score_first(rep, book):
-    rows = accounts_at_risk(accounts=Account.objects.visible_to(rep), today=TODAY)
+    at_risk = accounts_at_risk(accounts=Account.objects.visible_to(rep), today=TODAY)
 
+    assert at_risk.count == 2
+    rows = at_risk.rows
     assert [(row.account.name, row.score.score, row.change) for row in rows] == [
         ("churn", Decimal("55.0"), -1.0),
         ("fell 5.0", Decimal("60.0"), -5.0),
@@ -76,14 +78,13 @@ def test_churn_risk_or_a_fall_of_five_points_lowest_score_first(rep, book):
     assert rows[0].account.owner == rep
 
 
-def test_the_count_and_a_limit_read_the_same_rows(rep, book, django_assert_num_queries):
+def test_the_count_covers_the_rows_a_limit_leaves_out(rep, book, django_assert_num_queries):
     accounts = Account.objects.visible_to(rep)
 
-    with django_assert_num_queries(1):
-        assert at_risk_scores(accounts=accounts, today=TODAY).count() == 2
-    with django_assert_num_queries(1):  # the scores with their accounts and owners
-        (row,) = accounts_at_risk(accounts=accounts, today=TODAY, limit=1)
-        assert (row.account.name, row.account.owner.email) == ("churn", rep.email)
+    with django_assert_num_queries(1):  # the scores with their accounts, owners and count
+        at_risk = accounts_at_risk(accounts=accounts, today=TODAY, limit=1)
+    (row,) = at_risk.rows
+    assert (row.account.name, row.account.owner.email, at_risk.count) == ("churn", rep.email, 2)
 
 
 def test_a_later_day_scored_is_not_read_before_it(rep, book):
@@ -95,6 +96,6 @@ def test_a_later_day_scored_is_not_read_before_it(rep, book):
         churn_risk=True,
     )
 
-    rows = accounts_at_risk(accounts=Account.objects.visible_to(rep), today=TODAY)
+    rows = accounts_at_risk(accounts=Account.objects.visible_to(rep), today=TODAY).rows
 
     assert [row.account.name for row in rows] == ["churn", "fell 5.0"]
