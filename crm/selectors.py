@@ -106,7 +106,7 @@ def manager_home(*, user: User, today: datetime.date) -> ManagerHome:
     """Everything the manager's home shows, each read scoped by the apps' own selectors to
     what the manager sees (their teams' accounts and campaigns), in a fixed number of
     queries however large the teams: teams 2, pipeline 2, forecast 1, campaigns 1, offer
-    feedback 5, at-risk accounts and their count 1, renewals 1."""
+    feedback 5, at-risk scores and their count 1 + their accounts 1, renewals 1."""
     accounts = Account.objects.visible_to(user)
     at_risk = qbr.accounts_at_risk(accounts=accounts, today=today, limit=AT_RISK_SHOWN)
     renewals = dict(

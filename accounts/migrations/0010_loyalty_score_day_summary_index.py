@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         # the new index first: the reads that use the old one are never left without
         migrations.AddIndex(
             model_name='loyaltyscore',
-            index=models.Index(fields=['as_of', 'account'], include=('tier', 'churn_risk', 'score'), name='loyalty_score_day_summary'),
+            index=models.Index(fields=['as_of', 'account'], include=('tier', 'churn_risk', 'score', 'id'), name='loyalty_score_day_summary'),
         ),
         migrations.RemoveIndex(
             model_name='loyaltyscore',

@@ -81,7 +81,7 @@ def test_churn_risk_or_a_fall_of_five_points_lowest_score_first(rep, book):
 def test_the_count_covers_the_rows_a_limit_leaves_out(rep, book, django_assert_num_queries):
     accounts = Account.objects.visible_to(rep)
 
-    with django_assert_num_queries(1):  # the scores with their accounts, owners and count
+    with django_assert_num_queries(2):  # the scores and their count, their accounts and owners
         at_risk = accounts_at_risk(accounts=accounts, today=TODAY, limit=1)
     (row,) = at_risk.rows
     assert (row.account.name, row.account.owner.email, at_risk.count) == ("churn", rep.email, 2)
