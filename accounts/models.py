@@ -89,6 +89,11 @@ class Account(ExternalIdMixin):
             # The lists' default order read from an index: sorting 100,000 kana names for the
             # first page of 50 took 0.4 s (API and account list at 100,000 accounts).
             models.Index(fields=["name_kana", "name", "id"], name="account_list_order"),
+            # The search's third term (name, reading or corporate number): with it all three
+            # are indexed and PostgreSQL ORs the index scans instead of reading every account.
+            # The name and reading are matched through trigram indexes, PostgreSQL only
+            # (migration 0010_account_search_indexes).
+            models.Index(fields=["corporate_number"], name="account_corporate_number"),
         ]
 
     def __str__(self):
@@ -378,7 +383,11 @@ class Order(ExternalIdMixin):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-ordered_on"]
-        indexes = [models.Index(fields=["account", "ordered_on"])]
+        indexes = [
+            models.Index(fields=["account", "ordered_on"]),
+            # the API's order, newest first (see Activity)
+            models.Index(fields=["ordered_on", "id"], name="order_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.account} {self.ordered_on}"
@@ -438,7 +447,11 @@ class NPSResponse(ExternalIdMixin):
         verbose_name = _("NPS answer")
         verbose_name_plural = _("NPS answers")
         ordering = ["-answered_on"]
-        indexes = [models.Index(fields=["account", "answered_on"])]
+        indexes = [
+            models.Index(fields=["account", "answered_on"]),
+            # the API's order, newest first (see Activity)
+            models.Index(fields=["answered_on", "id"], name="nps_answer_list_order"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(score__lte=10), name="nps_score_0_to_10")]
 
     def __str__(self):
@@ -502,7 +515,13 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["-occurred_on", "-created_at"]
-        indexes = [models.Index(fields=["account", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["account", "occurred_on"]),
+            # The API's order, newest first: a page of a rep's timeline is read from the index
+            # instead of sorting every activity they see (115,000 for a rep at 100,000
+            # accounts).
+            models.Index(fields=["occurred_on", "id"], name="activity_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.summary}"

@@ -17,8 +17,7 @@ class AccountQuerySet(models.QuerySet):
         if user.is_manager:
             from crm.users.models import Team
 
-            teams = Team.objects.filter(manager=user).values("pk")
-            return self.filter(Q(owner__team__in=teams) | Q(cs_owner__team__in=teams))
+            return self.in_teams(Team.objects.filter(manager=user).values("pk"))
         from .models import AccountAssignment
 
         # The user's assigned accounts as one IN (subquery), which PostgreSQL hashes once: a
@@ -27,6 +26,16 @@ class AccountQuerySet(models.QuerySet):
         assigned = AccountAssignment.objects.filter(user=user).values("account_id")
         return self.filter(Q(owner=user) | Q(cs_owner=user) | Q(pk__in=assigned))
 
+    def in_teams(self, teams) -> "AccountQuerySet":
+        """The accounts owned or CS-owned by a member of `teams` (teams, ids or a subquery)."""
+        from crm.users.models import User
+
+        # The members as an IN (subquery) on the account's own columns: joining the owner and
+        # the CS owner to read their teams cost two hash joins over every account (a
+        # manager's account count at 100,000 accounts: 90 → 29 ms).
+        members = User.objects.filter(team__in=teams).values("pk")
+        return self.filter(Q(owner__in=members) | Q(cs_owner__in=members))
+
 
 class AccountScopedQuerySet(models.QuerySet):
     """For rows that belong to an account: visible when their account is."""
@@ -34,4 +43,9 @@ class AccountScopedQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AccountScopedQuerySet":
         from .models import Account
 
+        if user.is_authenticated and user.is_active and user.is_admin:
+            # Every account is visible: the subquery of all of them only cost a hash join
+            # (at 100,000 accounts, counting the latest scores 44 → 9 ms, all usage 446 →
+            # 290 ms).
+            return self.all()
         return self.filter(account__in=Account.objects.visible_to(user).values("pk"))

@@ -102,7 +102,7 @@ def _narrowed(accounts: QuerySet[Account], filters: AccountFilters) -> QuerySet[
         accounts = accounts.filter(owner=filters.owner)
     if filters.team:
         # The team's accounts as its manager sees them: owned or CS-owned by a member.
-        accounts = accounts.filter(Q(owner__team=filters.team) | Q(cs_owner__team=filters.team))
+        accounts = accounts.in_teams([filters.team])
     if filters.size:
         accounts = accounts.filter(_employee_range(filters.size))
     return accounts

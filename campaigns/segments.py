@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from accounts.choices import SIZE_BAND_FLOORS, SizeBand
-from accounts.models import Account, LoyaltyScore, NPSResponse, Subscription
+from accounts.models import Account, NPSResponse, Subscription
 from accounts.nps import category_score_range
 from accounts.scoring.selectors import loyalty_scores_latest
 from crm.users.models import User
@@ -94,11 +94,6 @@ def _size_condition(bands: list[str]) -> Q:
 
 def _live_subscriptions() -> QuerySet[Subscription]:
     return Subscription.objects.filter(account=OuterRef("pk"), status__in=LIVE_SUBSCRIPTION)
-
-
-def _latest_scores() -> QuerySet[LoyaltyScore]:
-    """The account's scores, latest first (the (account, as_of) unique index serves it)."""
-    return LoyaltyScore.objects.filter(account=OuterRef("pk")).order_by("-as_of")
 
 
 def _utilisation() -> Case:
@@ -204,7 +199,9 @@ def segment_accounts(
 def with_qualifying_values(accounts: QuerySet[Account]) -> QuerySet[Account]:
     """Add what the sample and the frozen snapshot show: latest score, tier, utilisation,
     NPS answer, and the owner with their team. Subqueries run for the fetched rows only."""
-    latest = _latest_scores()
+    # The account's row of the latest day scored: one probe of the (as_of, account) index
+    # per fetched row, where "its scores, latest first" sorted each account's days.
+    latest = loyalty_scores_latest().filter(account=OuterRef("pk"))
     latest_nps = NPSResponse.objects.filter(account=OuterRef("pk")).order_by("-answered_on", "-pk")
     mrr = (
         _live_subscriptions()

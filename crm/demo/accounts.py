@@ -666,10 +666,8 @@ def _drafts_write(drafts: list[AccountDraft], *, today: datetime.date) -> SeedCo
     contacts = [contact for draft in drafts for contact in draft.contacts]
     subscriptions = [sub.subscription for draft in drafts for sub in draft.subscriptions]
     orders = [order for draft in drafts for order in draft.orders]
-    # Every external id in the chunk sorts between these two, children ("…-C1") included.
-    first, last = accounts[0].external_id, accounts[-1].external_id + "-~"
     for objects in (accounts, contacts, subscriptions, [order.order for order in orders]):
-        _parents_insert(objects, first=first, last=last, now=now)
+        _parents_insert(objects, now=now)
 
     counts = SeedCounts(
         accounts=len(accounts),
@@ -711,16 +709,17 @@ def _drafts_write(drafts: list[AccountDraft], *, today: datetime.date) -> SeedCo
     return counts
 
 
-def _parents_insert(objs: list, *, first: str, last: str, now: datetime.datetime) -> None:
+def _parents_insert(objs: list, *, now: datetime.datetime) -> None:
     """Insert rows others point to, then learn their keys from one query by external id;
     record their creation in the audit history if the model keeps one."""
     if not objs:
         return
     model = type(objs[0])
     names, rows = instances_insert(objs)
-    keys = dict(
-        model.objects.filter(external_id__range=(first, last)).values_list("external_id", "pk")
-    )
+    # By the ids themselves, not a range of them: account 1,000,000 (DEMO-1000000) sorts
+    # before DEMO-998001, so the last chunk of a million had an empty range.
+    ids = [obj.external_id for obj in objs]
+    keys = dict(model.objects.filter(external_id__in=ids).values_list("external_id", "pk"))
     for obj in objs:
         obj.pk = keys[obj.external_id]
     history = getattr(model, "history", None)

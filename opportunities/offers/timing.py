@@ -42,21 +42,25 @@ def next_closing(month: int | None, run_date: datetime.date, months_ahead: int):
 def moments(
     offers: pd.DataFrame, *, qbrs: pd.Series, run_date: datetime.date, months_ahead: int
 ) -> list[dict]:
-    """The suggested moment of each candidate row, in order."""
+    """The suggested moment of each candidate row, in order. The QBR and the closing month
+    are looked up a whole column at a time (a Series.get per card took 1.5 s of 76,000)."""
+    qbr_days = offers["account_id"].map(qbrs).tolist()
+    closing_months = offers["fiscal_closing_month"].tolist()
+    closings = {
+        month: next_closing(month, run_date, months_ahead)
+        for month in set(closing_months)
+        if month is not None and not pd.isna(month)
+    }
     chosen = []
-    for row in offers.itertuples(index=False):
-        if isinstance(row.moment, dict):
-            chosen.append(row.moment)
-            continue
-        qbr = qbrs.get(row.account_id)
-        if qbr is not None:
+    for moment, qbr, month in zip(offers["moment"].tolist(), qbr_days, closing_months, strict=True):
+        if isinstance(moment, dict):
+            chosen.append(moment)
+        elif isinstance(qbr, datetime.date):
             chosen.append({"code": "qbr", "date": qbr.isoformat()})
-            continue
-        closing = next_closing(row.fiscal_closing_month, run_date, months_ahead)
-        if closing is not None:
+        elif (closing := closings.get(month)) is not None:
             chosen.append(
                 {"code": "fiscal_closing", "month": closing.month, "date": closing.isoformat()}
             )
-            continue
-        chosen.append({})
+        else:
+            chosen.append({})
     return chosen

@@ -41,6 +41,17 @@ class Integration:
         assert response.status_code == 200, (path, response.content)
         return response.json()
 
+    def get_all(self, path: str, **params) -> list[dict]:
+        """Every row of a list, following each page's `next` link to the end."""
+        rows, url = [], f"{API}{path}"
+        while url:
+            response = self.client.get(url, params)
+            assert response.status_code == 200, (url, response.content)
+            page = response.json()
+            rows += page["results"]
+            url, params = page["next"], {}  # the link carries the parameters
+        return rows
+
     def post(self, path: str, body: dict, *, expect: int = 201) -> dict:
         response = self.client.post(f"{API}{path}", body, format="json")
         assert response.status_code == expect, (path, response.content)
@@ -113,7 +124,7 @@ def test_load_customers_read_scores_and_offers_and_win_an_upsell(api, rep):
     again = api.post("/usage/bulk/", {"records": records}, expect=200)
     assert first == {"created": 3 * DAYS_OF_USAGE, "updated": 0}
     assert again == {"created": 0, "updated": 3 * DAYS_OF_USAGE}
-    assert api.get("/usage/", page_size=1)["count"] == 3 * DAYS_OF_USAGE
+    assert len(api.get_all("/usage/", page_size=100)) == 3 * DAYS_OF_USAGE
 
     # 3. The nightly loyalty scoring run, then each account's newest score with its reasons.
     scoring_run_execute(as_of=today)

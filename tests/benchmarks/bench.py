@@ -30,6 +30,14 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--reseed", action="store_true", help="seed the bench database again")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        default=None,
+        help="run on this PostgreSQL database instead of <DATABASE_URL's db>_bench<N>: one "
+        "already seeded (e.g. a copy made with CREATE DATABASE … TEMPLATE), which is migrated "
+        "but never seeded or dropped; --accounts is then read from it",
+    )
     parser.add_argument("--sample", type=int, default=500, help="accounts in the naive loop")
     parser.add_argument("--page-runs", type=int, default=50, help="requests per page")
     parser.add_argument("--import-rows", type=int, default=1_000_000)
@@ -99,7 +107,13 @@ def ratios(results: dict) -> dict:
 def main(argv=None) -> None:
     args = parse_args(argv)
     phases = set(args.only.split(","))
-    url = database.bench_url(database.require_postgres_url(), args.accounts)
+    if args.database:
+        url = database.require_postgres_url(args.database)
+        args.accounts = database.accounts_in(url)
+        if not args.accounts:
+            sys.exit(f"--database {args.database}: no accounts there (seed it first)")
+    else:
+        url = database.bench_url(database.require_postgres_url(), args.accounts)
     out = args.out or ROOT / "docs" / "benchmarks" / f"results-{args.accounts}.json"
     results: dict = {
         "command": "make bench" + (f" SCALE={args.accounts}" if args.accounts != 100_000 else ""),
@@ -108,9 +122,13 @@ def main(argv=None) -> None:
         "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "load_average": {},
     }
-    results["database"] = database.database_prepare(
-        url, accounts=args.accounts, reseed=args.reseed, log=log
-    )
+    if args.database:
+        database.manage(url, "migrate", "--noinput")
+        results["database"] = {"seeded": False, "given": database.database_name(url)}
+    else:
+        results["database"] = database.database_prepare(
+            url, accounts=args.accounts, reseed=args.reseed, log=log
+        )
     results["machine"] = database.machine(url)
     results["rows"] = database.row_counts(url)
     log("rows: " + ", ".join(f"{table} {n:,}" for table, n in results["rows"].items()))

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 
-def require_postgres_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
+def require_postgres_url(url: str | None = None) -> str:
+    """`url`, DATABASE_URL's by default, if it is PostgreSQL's; else say so and stop."""
+    url = os.environ.get("DATABASE_URL", "") if url is None else url
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit(
             "The benchmarks run on PostgreSQL only: set DATABASE_URL=postgres://user@host:5432/db "
