@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0009_loyalty_score_inputs'),
+        ('accounts', '0011_history_lists_order_indexes'),
     ]
 
     operations = [
