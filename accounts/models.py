@@ -768,13 +768,15 @@ class LoyaltyScore(models.Model):
         ]
         indexes = [
             models.Index(fields=["as_of", "tier"]),
-            # Month-end reports read every account's tier on a few days: answered from the
-            # index alone (PostgreSQL), without the wide rows (components, reasons). Measured
-            # at 100,000 accounts over 13 days: 3.1 s from the table, 0.3 s from the index.
+            # Month-end reports read every account's tier on a few days, and the at-risk lists
+            # every visible account's score on two days: answered from the index alone
+            # (PostgreSQL), without the wide rows (components, reasons; "id" for the ORM).
+            # Measured at 100,000 accounts over 13 days: tiers 3.1 s from the table, 0.3 s from
+            # the index; a 59,000-account manager's at-risk list 1.4 s, 0.25 s from the index.
             models.Index(
                 fields=["as_of", "account"],
-                include=["tier", "churn_risk"],
-                name="loyalty_score_day_tier",
+                include=["tier", "churn_risk", "score", "id"],
+                name="loyalty_score_day_summary",
             ),
         ]
 

@@ -19,6 +19,7 @@ from opportunities.offers.engine import offers_generate
 from opportunities.offers.publish import offers_publish
 from opportunities.services import watch_conditions_evaluate
 
+from .analytics.warmup import reports_warm
 from .models import NightlyRun
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,12 @@ def offer_cards_publish(*, run_date: datetime.date) -> None:
     logger.info("publish %s: %s", run_date, offers_publish(run_date=run_date))
 
 
+def reports_cache_warm(*, run_date: datetime.date) -> None:
+    """Compute the reports' default views from the night's scores into the day's cache, so
+    that nobody waits for the first computation of the day (crm.analytics.warmup)."""
+    logger.info("reports %s: %s", run_date, reports_warm(today=run_date))
+
+
 NIGHTLY_STEPS: list[tuple[str, Callable[..., None]]] = [
     ("sessions", sessions_purge_expired),
     ("login_attempts", login_attempts_purge_expired),
@@ -70,6 +77,7 @@ NIGHTLY_STEPS: list[tuple[str, Callable[..., None]]] = [
     ("watch_conditions", watch_conditions_check),
     ("offers", offer_cards_generate),
     ("publish", offer_cards_publish),
+    ("reports", reports_cache_warm),
 ]
 
 

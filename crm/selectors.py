@@ -106,15 +106,12 @@ def manager_home(*, user: User, today: datetime.date) -> ManagerHome:
     """Everything the manager's home shows, each read scoped by the apps' own selectors to
     what the manager sees (their teams' accounts and campaigns), in a fixed number of
     queries however large the teams: teams 2, pipeline 2, forecast 1, campaigns 1, offer
-    feedback 5, at-risk accounts 3, renewals 1."""
+    feedback 5, at-risk scores and their count 1 + their accounts 1, renewals 1."""
     accounts = Account.objects.visible_to(user)
-    at_risk = qbr.accounts_at_risk(
-        accounts=accounts.select_related("owner"), today=today, limit=AT_RISK_SHOWN
-    )
-    at_risk_count = qbr.at_risk_queryset(accounts=accounts, today=today).count()
+    at_risk = qbr.accounts_at_risk(accounts=accounts, today=today, limit=AT_RISK_SHOWN)
     renewals = dict(
         Subscription.objects.filter(
-            account__in=[row.account.pk for row in at_risk],
+            account__in=[row.account.pk for row in at_risk.rows],
             status=Subscription.Status.ACTIVE,
             renewal_on__gte=today,
         )
@@ -123,7 +120,7 @@ def manager_home(*, user: User, today: datetime.date) -> ManagerHome:
         .values_list("account", "next_renewal")
         .order_by()
     )
-    for row in at_risk:
+    for row in at_risk.rows:
         row.account.next_renewal = renewals.get(row.account.pk)
     since = today - datetime.timedelta(days=OFFER_DAYS)
     return ManagerHome(
@@ -138,6 +135,6 @@ def manager_home(*, user: User, today: datetime.date) -> ManagerHome:
         campaigns=list(campaign_selectors.campaign_list(user=user).active()),
         offers=offer_selectors.offer_feedback(user=user, since=since),
         offers_since=since,
-        at_risk=at_risk,
-        at_risk_count=at_risk_count,
+        at_risk=at_risk.rows,
+        at_risk_count=at_risk.count,
     )

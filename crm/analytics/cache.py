@@ -50,11 +50,13 @@ def report_cached(
     params: dict,
     today: datetime.date,
     compute: Callable[[], T],
+    refresh: bool = False,
 ) -> T:
     """The result of `compute()` for this report, scope, filters and day: computed on the
-    first request of the day, read from the cache (no query) on the next ones."""
+    first request of the day, read from the cache (no query) on the next ones. `refresh`
+    computes it again and replaces the entry (the nightly warm-up, see warmup.py)."""
     key = report_cache_key(report=report, scope=scope, params=params, today=today)
-    result = cache.get(key, _MISSING)
+    result = _MISSING if refresh else cache.get(key, _MISSING)
     if result is _MISSING:
         result = compute()
         cache.set(key, result, timeout=seconds_until_midnight())

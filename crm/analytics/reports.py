@@ -1,15 +1,20 @@
 """The reports, in the order the menu lists them: what each computes (cached per day) and
 how it is shown. Views and URLs are generic over this list."""
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from crm.users.models import User
+
 from . import cohorts, nps, offers, revenue, tiers, wins
+from .cache import report_cached
 from .forms import CohortsForm, MonthsForm, NPSForm, ReportFilterForm, TiersForm
+from .scope import ReportScope
 
 
 @dataclass(frozen=True)
@@ -122,3 +127,39 @@ REPORTS = [
     ),
 ]
 REPORTS_BY_SLUG = {report.slug: report for report in REPORTS}
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """One report as a user asked for it: the filter form, the chosen filters (the team
+    apart: it is the scope), and the page's tables and figures."""
+
+    form: ReportFilterForm
+    scope: ReportScope
+    params: dict
+    page: dict
+
+
+def report_computed(
+    *,
+    report: Report,
+    user: User,
+    data: Mapping | None,
+    today: datetime.date | None = None,
+    refresh: bool = False,
+) -> ReportView:
+    """`report` for `user` with the filters in `data` (a query string; None for the
+    defaults), from the day's cache or computed into it (again if `refresh`)."""
+    form = report.form_class(data, user=user, today=today)
+    params = form.params()
+    scope = ReportScope(user=user, team=params.pop("team", None))
+    computed = {name: params[name] for name in report.computed}
+    result = report_cached(
+        report=report.slug,
+        scope=scope,
+        params=computed,
+        today=form.today,
+        compute=lambda: report.compute(scope=scope, today=form.today, **computed),
+        refresh=refresh,
+    )
+    return ReportView(form=form, scope=scope, params=params, page=report.present(result, params))

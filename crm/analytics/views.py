@@ -10,9 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.exports import table_download
 
-from .cache import report_cached
-from .reports import REPORTS, REPORTS_BY_SLUG, Report
-from .scope import ReportScope
+from .reports import REPORTS, REPORTS_BY_SLUG, Report, report_computed
 
 
 def _report(slug: str) -> Report:
@@ -20,23 +18,6 @@ def _report(slug: str) -> Report:
         return REPORTS_BY_SLUG[slug]
     except KeyError:
         raise Http404 from None
-
-
-def _computed(request, report: Report):
-    """The filter form, the chosen filters (the team apart: it is the scope), and the
-    page's tables and figures."""
-    form = report.form_class(request.GET or None, user=request.user)
-    params = form.params()
-    scope = ReportScope(user=request.user, team=params.pop("team", None))
-    computed = {name: params[name] for name in report.computed}
-    result = report_cached(
-        report=report.slug,
-        scope=scope,
-        params=computed,
-        today=form.today,
-        compute=lambda: report.compute(scope=scope, today=form.today, **computed),
-    )
-    return form, scope, params, report.present(result, params)
 
 
 @login_required
@@ -49,21 +30,21 @@ def report_index(request):
 @require_GET
 def report_page(request, slug: str):
     report = _report(slug)
-    form, scope, params, page = _computed(request, report)
+    view = report_computed(report=report, user=request.user, data=request.GET or None)
     return render(
         request,
         report.template,
         {
             "report": report,
-            "form": form,
-            "params": params,
-            "team": scope.team,
-            "today": form.today,
+            "form": view.form,
+            "params": view.params,
+            "team": view.scope.team,
+            "today": view.form.today,
             "small_below": settings.ANALYTICS_SMALL_GROUP,
             "gross_margin": round(100 * settings.ANALYTICS_GROSS_MARGIN),
             "ltv_max_months": settings.ANALYTICS_LTV_MAX_MONTHS,
             "query": request.GET.urlencode(),
-            **page,
+            **view.page,
         },
     )
 
@@ -72,14 +53,14 @@ def report_page(request, slug: str):
 @require_GET
 def report_export(request, slug: str, table: str, fmt: str):
     report = _report(slug)
-    form, _scope, _params, page = _computed(request, report)
-    found = next((t for t in page["tables"] if t.slug == table), None)
+    view = report_computed(report=report, user=request.user, data=request.GET or None)
+    found = next((t for t in view.page["tables"] if t.slug == table), None)
     if found is None:
         raise Http404
     return table_download(
         columns=found.export_columns(),
         rows=found.rows,
         fmt=fmt,
-        filename=f"{report.slug}-{found.slug}-{form.today:%Y%m%d}",
+        filename=f"{report.slug}-{found.slug}-{view.form.today:%Y%m%d}",
         title=str(found.caption),
     )

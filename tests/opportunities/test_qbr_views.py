@@ -146,8 +146,8 @@ def test_list_query_count_is_flat(client, django_assert_num_queries, world, cs_u
         assert client.get(reverse("opportunities:qbr:list")).status_code == 200
 
 
-# session + user (2), the user's team and its manager (2), upcoming QBRs (1), scored accounts
-# (1), their scores (1), overdue action items (1)
+# session + user (2), the user's team and its manager (2), upcoming QBRs (1), at-risk scores
+# (1), their accounts (1), overdue action items (1)
 @pytest.mark.parametrize("rows", [1, 12])
 def test_cs_home_query_count_is_flat(client, django_assert_num_queries, cs_user, rows):
     for i in range(rows):
