@@ -63,16 +63,6 @@ INPUTS = (
     "cancellations",
     "downgrades",
 )
-COUNTS = (
-    "purchases",
-    "spend",
-    "contacts",
-    "conversations",
-    "complaints_open",
-    "complaints_resolved",
-    "cancellations",
-    "downgrades",
-)
 DATES = ("nps_answered_on", "last_purchase_on", "first_started_on")
 
 
