@@ -55,9 +55,10 @@ def loyalty_scores_explain(scores: Sequence[LoyaltyScore]) -> None:
     inputs = inputs_frame(pending)
     days = pd.Series([score.as_of for score in pending])
     # Runs with the same weights (nearly always all of them) are explained together.
+    same = {day: tuple(sorted(w.as_dict().items())) for day, w in weights.items()}
     groups: dict[tuple, list[int]] = {}
     for i, score in enumerate(pending):
-        groups.setdefault(tuple(sorted(weights[score.as_of].as_dict().items())), []).append(i)
+        groups.setdefault(same[score.as_of], []).append(i)
     for rows in groups.values():
         frame = component_frame(
             inputs.iloc[rows], as_of=days.iloc[rows], weights=weights[pending[rows[0]].as_of]
