@@ -342,14 +342,21 @@ class Subscription(ExternalIdMixin):
 class UsageRecord(models.Model):
     """Measured consumption of one subscription on one day."""
 
+    # No index of their own: (account, date) and (subscription, date) lead with them, and the
+    # nightly imports and the usage API write every row into each index there is.
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="usage_records", verbose_name=_("account")
+        Account,
+        on_delete=models.CASCADE,
+        related_name="usage_records",
+        verbose_name=_("account"),
+        db_index=False,
     )
     subscription = models.ForeignKey(
         Subscription,
         on_delete=models.CASCADE,
         related_name="usage_records",
         verbose_name=_("subscription"),
+        db_index=False,
     )
     date = models.DateField(_("date"))
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=2)
@@ -724,8 +731,14 @@ class LoyaltyTier(models.TextChoices):
 class LoyaltyScore(models.Model):
     """One account's loyalty score as of one day, with the components that make it up."""
 
+    # No index of its own: the one-per-day constraint's (account, as_of) leads with it, and the
+    # nightly COPY writes every score into each index there is.
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="loyalty_scores", verbose_name=_("account")
+        Account,
+        on_delete=models.CASCADE,
+        related_name="loyalty_scores",
+        verbose_name=_("account"),
+        db_index=False,
     )
     as_of = models.DateField(_("as of"))
     score = models.DecimalField(

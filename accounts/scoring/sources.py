@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Lag
 
+from accounts.frames import query_frame
 from accounts.models import Activity, NPSResponse, Order, Product, Subscription, UsageRecord
 
 NPS_DAYS = 365  # the latest NPS answer counts for a year
@@ -74,7 +75,7 @@ class ChunkWindow:
 
 def frame(queryset, *columns: str, indexed: bool = True) -> pd.DataFrame:
     """The `columns` of `queryset` as a DataFrame, indexed by the first (the account id)."""
-    rows = pd.DataFrame.from_records(list(queryset.values_list(*columns)), columns=columns)
+    rows = query_frame(queryset, *columns)
     return rows.set_index(columns[0]) if indexed else rows
 
 
