@@ -60,9 +60,11 @@ HISTORY_REASON = "demo data"
 CHUNK_ACCOUNTS = 2_000
 BATCH_SIZE = 2_000
 # Up to this many accounts every metered subscription gets a year of daily usage; beyond
-# it only a USAGE_DETAIL_ACCOUNTS / accounts share of them does, which keeps a benchmark
-# near 50 rows per account (about 5M rows at 100,000 accounts) instead of 500.
+# it only a USAGE_DETAIL_ACCOUNTS / accounts share of them does, and never less than
+# USAGE_DETAIL_SHARE, which keeps a benchmark near 50 rows per account at any scale (about
+# 5M rows at 100,000 accounts, 50M at a million) instead of 500.
 USAGE_DETAIL_ACCOUNTS = 7_000
+USAGE_DETAIL_SHARE = 0.07
 ORDER_HISTORY_DAYS = 730
 # Below this health a customer cancels, escalates and asks not to be contacted more often.
 LOW_HEALTH = 0.35
@@ -268,7 +270,7 @@ def seed_accounts(
         today=today,
         catalogue=catalogue,
         staff=staff,
-        usage_share=min(1.0, USAGE_DETAIL_ACCOUNTS / max(count, 1)),
+        usage_share=min(1.0, max(USAGE_DETAIL_SHARE, USAGE_DETAIL_ACCOUNTS / max(count, 1))),
     )
     counts = SeedCounts()
     for start in range(0, len(missing), chunk_size):

@@ -313,10 +313,17 @@ def test_bulk_run_writes_without_a_query_per_account(django_assert_max_num_queri
     assert Subscription.history.count() == Subscription.objects.count()
 
 
-def test_many_accounts_keep_about_fifty_rows_each(monkeypatch):
-    # A stand-in for --accounts 100000: daily usage detailed for 30 accounts' worth of
-    # metered subscriptions gives 300 accounts the small share a benchmark run gets.
-    monkeypatch.setattr(demo_accounts, "USAGE_DETAIL_ACCOUNTS", 30)
+@pytest.mark.parametrize(
+    "detailed",
+    [
+        30,  # --accounts 100000: 7,000 accounts' worth of daily usage, a 7 % share
+        3,  # --accounts 1000000: 7,000 would be 0.7 %; the share stays USAGE_DETAIL_SHARE
+    ],
+)
+def test_many_accounts_keep_about_fifty_rows_each(monkeypatch, detailed):
+    # A stand-in for a benchmark's scale: daily usage detailed for `detailed` of 300
+    # accounts' worth of metered subscriptions.
+    monkeypatch.setattr(demo_accounts, "USAGE_DETAIL_ACCOUNTS", detailed)
     output = seed("--accounts", "300")
 
     rows = sum(
