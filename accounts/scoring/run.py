@@ -8,11 +8,15 @@ works through the chunks not yet done; rescoring it (new weights) upserts the sa
 """
 
 import datetime
+import functools
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
-from django.db import transaction
+from celery import current_app
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -101,6 +105,25 @@ def scoring_chunk_execute(*, as_of: datetime.date, lo: int, hi: int) -> int | No
     return chunk.accounts_scored
 
 
+def chunk_score_here(chunk: tuple[int, int], *, as_of: datetime.date) -> None:
+    """One chunk in a thread of this process, on the thread's own connection, closed after."""
+    try:
+        scoring_chunk_execute(as_of=as_of, lo=chunk[0], hi=chunk[1])
+    finally:
+        connection.close()
+
+
+def chunks_score(chunks: list[tuple[int, int]], *, as_of: datetime.date) -> None:
+    """Score `chunks` in this process, SCORING_THREADS at a time on PostgreSQL."""
+    threads = settings.SCORING_THREADS if connection.vendor == "postgresql" else 1
+    if threads <= 1:
+        for lo, hi in chunks:
+            scoring_chunk_execute(as_of=as_of, lo=lo, hi=hi)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(functools.partial(chunk_score_here, as_of=as_of), chunks))
+
+
 def pending_chunks(run: ScoringRun) -> list[tuple[int, int]]:
     return list(run.chunks.filter(done_at__isnull=True).values_list("lo", "hi"))
 
@@ -115,23 +138,23 @@ def scoring_run_execute(
     """Score every account as of `as_of`, resuming whatever an earlier attempt left undone.
 
     With `dispatch`, the pending chunks go out as a Celery group so that every worker takes a
-    share (run in-process when tasks are eager). The caller then works through the chunks too
-    and waits on the ledger, not on the group's results: it needs no result backend, it cannot
-    deadlock a worker pool whose slots it occupies itself, and a chunk whose worker died is
-    simply taken over once its lock is released.
+    share (not when tasks are eager: they would run one after the other in this process,
+    where its threads do better). The caller then works through the chunks too, up to
+    SCORING_THREADS at once, and waits on the ledger, not on the group's results: it needs no
+    result backend, it cannot deadlock a worker pool whose slots it occupies itself, and a
+    chunk whose worker died is simply taken over once its lock is released.
     """
     run = scoring_run_prepare(as_of=as_of, chunk_size=chunk_size, rescore=rescore)
     try:
         pending = pending_chunks(run)
-        if pending and dispatch:
+        if pending and dispatch and not current_app.conf.task_always_eager:
             from celery import group
 
             from accounts.tasks import score_chunk
 
             group(score_chunk.si(as_of.isoformat(), lo, hi) for lo, hi in pending).apply_async()
         while pending := pending_chunks(run):
-            for lo, hi in pending:
-                scoring_chunk_execute(as_of=as_of, lo=lo, hi=hi)
+            chunks_score(pending, as_of=as_of)
             if pending_chunks(run):
                 time.sleep(POLL_SECONDS)  # the rest are being scored by workers right now
     except Exception as exc:
