@@ -89,10 +89,23 @@ def offer_card_counts(cards, *fields: str) -> list[dict]:
     return rows
 
 
+def offer_cards_since(*, user, since: datetime.date):
+    """The cards made since `since` on the accounts `user` sees."""
+    return OfferCard.objects.visible_to(user).filter(generated_on__gte=since)
+
+
+def offer_feedback_by_rep(*, user, since: datetime.date) -> list[dict]:
+    """How each rep answered the cards made since `since` (offer_card_counts), one query: the
+    manager's home shows only this part of offer_feedback()."""
+    return offer_card_counts(
+        offer_cards_since(user=user, since=since), "rep__last_name", "rep__first_name", "rep__email"
+    )
+
+
 def offer_feedback(*, user, since: datetime.date) -> dict:
     """How reps answered the cards made since `since`, by rule, product and rep, with the
     dismissal reasons and notes (the field's voice that tunes the rules)."""
-    cards = OfferCard.objects.visible_to(user).filter(generated_on__gte=since)
+    cards = offer_cards_since(user=user, since=since)
     reason_labels = dict(DismissReason.choices)
     reasons = [
         {**row, "label": reason_labels.get(row["dismiss_reason"], row["dismiss_reason"])}
@@ -113,7 +126,7 @@ def offer_feedback(*, user, since: datetime.date) -> dict:
             for row in offer_card_counts(cards, "rule")
         ],
         "by_product": offer_card_counts(cards, "product__name"),
-        "by_rep": offer_card_counts(cards, "rep__last_name", "rep__first_name", "rep__email"),
+        "by_rep": offer_feedback_by_rep(user=user, since=since),
         "reasons": reasons,
         "notes": notes,
     }
