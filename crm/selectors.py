@@ -164,7 +164,7 @@ class ManagerHome:
     pipeline_by_rep: list[dict]
     forecast: Forecast
     campaigns: list[Campaign]
-    offers_by_rep: list[dict]  # offer_card_counts() of each rep's cards
+    offers_by_rep: list[dict]  # offer_card_counts() of each rep's answered cards
     offers_since: datetime.date
     at_risk: AtRiskPage  # the most urgent
 
@@ -179,7 +179,6 @@ class ManagerHome:
         dismissed = sum(row["dismissed"] for row in rows)
         acted = accepted + dismissed
         return {
-            "total": sum(row["total"] for row in rows),
             "accepted": accepted,
             "dismissed": dismissed,
             "acceptance": round(100 * accepted / acted) if acted else None,
@@ -230,7 +229,7 @@ def manager_home(*, user: User, today: datetime.date) -> ManagerHome:
             months=FORECAST_MONTHS,
         ),
         campaigns=list(campaign_selectors.campaign_list(user=user).active()),
-        offers_by_rep=offer_selectors.offer_feedback_by_rep(user=user, since=since),
+        offers_by_rep=offer_selectors.offer_answers_by_rep(user=user, since=since),
         offers_since=since,
         at_risk=at_risk_page(user=user, cs_owned=False, today=today),
     )

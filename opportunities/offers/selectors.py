@@ -94,11 +94,21 @@ def offer_cards_since(*, user, since: datetime.date):
     return OfferCard.objects.visible_to(user).filter(generated_on__gte=since)
 
 
-def offer_feedback_by_rep(*, user, since: datetime.date) -> list[dict]:
-    """How each rep answered the cards made since `since` (offer_card_counts), one query: the
-    manager's home shows only this part of offer_feedback()."""
+ANSWERED = (OfferCard.Status.ACCEPTED, OfferCard.Status.DISMISSED)
+
+
+def offer_answers_by_rep(*, user, since: datetime.date) -> list[dict]:
+    """How each rep answered the cards made since `since`: offer_card_counts() of the cards
+    accepted or dismissed only (what the acceptance rate divides), for the manager's home; the
+    report counts every card made and still live as well (offer_feedback). One query that
+    reads the answered cards through the (rep, status) index and checks each one's account:
+    0.8 ms for a manager of 59,000 of 100,000 accounts, where counting all 85,000 cards had to
+    read every account the manager sees (130–200 ms on the shared machine)."""
     return offer_card_counts(
-        offer_cards_since(user=user, since=since), "rep__last_name", "rep__first_name", "rep__email"
+        offer_cards_since(user=user, since=since).filter(status__in=ANSWERED),
+        "rep__last_name",
+        "rep__first_name",
+        "rep__email",
     )
 
 
@@ -126,7 +136,7 @@ def offer_feedback(*, user, since: datetime.date) -> dict:
             for row in offer_card_counts(cards, "rule")
         ],
         "by_product": offer_card_counts(cards, "product__name"),
-        "by_rep": offer_feedback_by_rep(user=user, since=since),
+        "by_rep": offer_card_counts(cards, "rep__last_name", "rep__first_name", "rep__email"),
         "reasons": reasons,
         "notes": notes,
     }

@@ -152,6 +152,20 @@ def test_the_manager_home_is_flat(client, manager, team_a, rep, size, django_ass
     assert len(home.campaigns) == size
 
 
+def test_offer_acceptance_counts_the_answers_not_the_cards_still_live(client, manager, rep):
+    """The home's acceptance by rep reads the answered cards only (the report one click away
+    counts the live ones too): a rep with nothing answered yet is not in the table."""
+    newcomer = UserFactory(role=Role.REP, team=rep.team, last_name="新人")
+    card(AccountFactory(owner=newcomer), OfferCard.Status.OPEN)
+    card(AccountFactory(owner=rep), OfferCard.Status.ACCEPTED)
+    client.force_login(manager)
+
+    home = client.get(HOME).context["home"]
+
+    assert [(row["rep__email"], row["accepted"]) for row in home.offers_by_rep] == [(rep.email, 1)]
+    assert home.offer_totals == {"accepted": 1, "dismissed": 0, "acceptance": 100}
+
+
 def test_a_lost_deal_is_not_in_the_open_pipeline(client, manager, rep):
     OpportunityFactory(
         account=AccountFactory(owner=rep), stage=Stage.LOST, loss_reason="他社", closed_on=TODAY
