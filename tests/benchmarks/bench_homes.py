@@ -8,8 +8,9 @@ user meets. With --gunicorn, the same pages are asked of gunicorn with productio
 as the pages phase of `make bench` does: p50 / p99 of RUNS requests, after 9 of each page
 that warm every worker (set CACHE_URL to a Redis database so that the workers share the
 cache, as in production). Pages a version of the code does not have (the at-risk list
-before it existed) are left out, so that the same script measures before and after. Run against a database seeded with
-`seed_demo --accounts 100000 --score-months 12` and scored by `run_nightly`:
+before it existed) are left out, so that the same script measures before and after. Run
+against a database seeded with `seed_demo --accounts 100000 --score-months 12` and scored by
+`run_nightly`:
 
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench \\
         .venv/bin/python -m tests.benchmarks.bench_homes [--runs 20] [--gunicorn]

@@ -172,3 +172,20 @@ def test_the_night_computes_every_homes_list(
 def test_a_past_night_run_again_warms_nothing(cs_user, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert selectors.at_risk_warm(today=TODAY - datetime.timedelta(days=1)) == 0
+
+
+def test_administrators_share_the_whole_list_but_not_their_cs_accounts(client, rep):
+    """Administrators see every account and share one list; an administrator who is also a
+    CS user (a superuser with that role) has their own CS accounts on their list."""
+    first, second = (
+        UserFactory(role=Role.CUSTOMER_SUCCESS, is_superuser=True, is_staff=True) for _ in range(2)
+    )
+    risky("first's", score=10, owner=rep, cs_owner=first)
+    risky("second's", score=20, owner=rep, cs_owner=second)
+    admin = UserFactory(role=Role.ADMIN)
+
+    for user, expected in ((first, ["first's"]), (second, ["second's"])):
+        client.force_login(user)
+        assert names(client.get(LIST)) == expected
+    client.force_login(admin)
+    assert names(client.get(LIST)) == ["first's", "second's"]
