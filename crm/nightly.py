@@ -21,6 +21,7 @@ from opportunities.services import watch_conditions_evaluate
 
 from .analytics.warmup import reports_warm
 from .models import NightlyRun
+from .selectors import at_risk_warm
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +67,10 @@ def offer_cards_publish(*, run_date: datetime.date) -> None:
 
 def reports_cache_warm(*, run_date: datetime.date) -> None:
     """Compute the reports' default views from the night's scores into the day's cache, so
-    that nobody waits for the first computation of the day (crm.analytics.warmup)."""
+    that nobody waits for the first computation of the day (crm.analytics.warmup), and the
+    homes' at-risk lists likewise (crm.selectors.at_risk_warm)."""
     logger.info("reports %s: %s", run_date, reports_warm(today=run_date))
+    logger.info("at-risk lists %s: %s", run_date, at_risk_warm(today=run_date))
 
 
 NIGHTLY_STEPS: list[tuple[str, Callable[..., None]]] = [

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from . import views
@@ -9,6 +9,10 @@ urlpatterns = [
     path("home/rep/", views.home_rep, name="home_rep"),
     path("home/manager/", views.home_manager, name="home_manager"),
     path("home/cs/", views.home_cs, name="home_cs"),
+    path("home/at-risk/", views.at_risk_list, name="at_risk"),
+    re_path(
+        r"^home/at-risk/export\.(?P<fmt>csv|xlsx)$", views.at_risk_export, name="at_risk_export"
+    ),
     path("home/admin/", views.home_admin, name="home_admin"),
     path("users/", include("crm.users.urls")),
     path("accounts/imports/", include("accounts.imports.urls")),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from crm.users.models import Role
 from tests.permission_matrix import build_world
@@ -24,6 +25,16 @@ def require(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: the API's throttle counters, the reports' daily
+    figures and the homes' at-risk lists are kept there per user and day, and on SQLite a
+    rolled-back test gives its ids to the next one."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from accounts.models import Account, BuyingMotive, LoyaltyScore
+from accounts.models import Account, BuyingMotive, LoyaltyScore, Subscription
 from accounts.scoring.selectors import loyalty_scores_latest
 from crm.users.models import User
 
@@ -36,9 +36,20 @@ def account_qbrs(*, account: Account) -> list[QBRMeeting]:
 
 @dataclass(frozen=True)
 class AtRisk:
-    account: Account
-    score: LoyaltyScore
-    earlier: float | None
+    account: Account  # with its owner
+    score: LoyaltyScore  # the latest day's
+    earlier: float | None  # the score FALLING_DAYS before, if the account had one
+    next_renewal: datetime.date | None  # of its active subscriptions, from today on
+
+    @classmethod
+    def of(cls, score: LoyaltyScore) -> "AtRisk":
+        """The row of a score from at_risk_rows()."""
+        return cls(
+            account=score.account,
+            score=score,
+            earlier=None if score.earlier_score is None else float(score.earlier_score),
+            next_renewal=score.next_renewal,
+        )
 
     @property
     def change(self) -> float | None:
@@ -48,15 +59,13 @@ class AtRisk:
 @dataclass(frozen=True)
 class CSHome:
     upcoming: list[QBRMeeting]
-    at_risk: list[AtRisk]
     overdue_actions: list[FollowUp]
 
 
 def at_risk_scores(*, accounts: QuerySet[Account], today: datetime.date) -> QuerySet[LoyaltyScore]:
     """The latest scores (loyalty_scores_latest) of those of `accounts` with a churn risk or
     a fall of FALLING_POINTS or more since the latest score FALLING_DAYS before, lowest first,
-    each with `earlier_score` (that earlier score) annotated and its account and owner
-    prefetched.
+    each with `earlier_score` (that earlier score) annotated.
 
     Both days come from the (as_of, account) index alone, which is why the scores hold only
     its columns (reading `components` or the reasons would load each row again). Measured for
@@ -75,44 +84,53 @@ def at_risk_scores(*, accounts: QuerySet[Account], today: datetime.date) -> Quer
         .filter(Q(churn_risk=True) | Q(earlier_score__gte=F("score") + FALLING_POINTS))
         # the index's columns only (an index-only scan); the accounts come in a query of their own
         .only("account", "as_of", "score", "tier", "churn_risk")
-        .prefetch_related(Prefetch("account", queryset=Account.objects.select_related("owner")))
         .order_by("score", "account_id")
     )
 
 
-@dataclass(frozen=True)
-class AtRiskList:
-    rows: list[AtRisk]  # lowest score first, the first `limit` when one was given
-    count: int  # every at-risk account
+def at_risk_account_ids(*, accounts: QuerySet[Account], today: datetime.date) -> list[int]:
+    """The ids of the at-risk accounts of `accounts`, most urgent (lowest score) first: the
+    whole list in one query, which the homes keep for the day (crm.selectors)."""
+    return list(at_risk_scores(accounts=accounts, today=today).values_list("account", flat=True))
 
 
-def accounts_at_risk(
-    *, accounts: QuerySet[Account], today: datetime.date, limit: int | None = None
-) -> AtRiskList:
-    """The at-risk accounts of `accounts` (at_risk_scores) with their scores, the first
-    `limit` or all, and how many there are (two queries: the scores, with the count as a
-    window over the rows before the limit where a count of its own read both days' scores
-    again, and their accounts)."""
-    scores = at_risk_scores(accounts=accounts, today=today).annotate(
-        at_risk_count=Window(Count("pk"))
+def at_risk_rows(*, accounts: QuerySet[Account], today: datetime.date) -> QuerySet[LoyaltyScore]:
+    """at_risk_scores() with each account's next renewal (`next_renewal`, the earliest of its
+    active subscriptions from today on) and its account and owner (a query of their own, or
+    one per chunk when streamed): what the at-risk tables and their export show (AtRisk.of),
+    for a page of accounts or a whole list."""
+    renewals = (
+        Subscription.objects.filter(
+            account=OuterRef("account"),
+            status=Subscription.Status.ACTIVE,
+            renewal_on__gte=today,
+        )
+        .order_by("renewal_on")
+        .values("renewal_on")[:1]
     )
-    rows = list(scores[:limit] if limit else scores)
-    return AtRiskList(
-        rows=[
-            AtRisk(
-                account=score.account,
-                score=score,
-                earlier=None if score.earlier_score is None else float(score.earlier_score),
-            )
-            for score in rows
-        ],
-        count=rows[0].at_risk_count if rows else 0,
+    return (
+        at_risk_scores(accounts=accounts, today=today)
+        .annotate(next_renewal=Subquery(renewals))
+        .prefetch_related(Prefetch("account", queryset=Account.objects.select_related("owner")))
     )
+
+
+def accounts_at_risk(*, accounts: QuerySet[Account], today: datetime.date) -> list[AtRisk]:
+    """The at-risk rows of `accounts` (a page of them: the caller narrows them to the page's
+    ids), lowest score first, in two queries: the scores with their renewals, the accounts
+    with their owners."""
+    return [AtRisk.of(score) for score in at_risk_rows(accounts=accounts, today=today)]
+
+
+def cs_accounts(*, user: User) -> QuerySet[Account]:
+    """The accounts a customer success user looks after: those they are CS owner of."""
+    return Account.objects.visible_to(user).filter(cs_owner=user)
 
 
 def cs_home(*, user: User, today: datetime.date) -> CSHome:
-    """The CS home: QBRs of the next 30 days, accounts at risk, overdue QBR action items."""
-    accounts = Account.objects.visible_to(user).filter(cs_owner=user)
+    """The CS home's QBR panels: QBRs of the next 30 days and overdue QBR action items (its
+    at-risk accounts are the project's home's, crm.selectors)."""
+    accounts = cs_accounts(user=user)
     upcoming = list(
         QBRMeeting.objects.filter(account__in=accounts.values("pk"))
         .upcoming(on=today, days=UPCOMING_DAYS)
@@ -126,8 +144,4 @@ def cs_home(*, user: User, today: datetime.date) -> CSHome:
         .select_related("account", "owner", "qbr_action__meeting")
         .order_by("due_on", "pk")
     )
-    return CSHome(
-        upcoming=upcoming,
-        at_risk=accounts_at_risk(accounts=accounts, today=today).rows,
-        overdue_actions=overdue,
-    )
+    return CSHome(upcoming=upcoming, overdue_actions=overdue)

@@ -1,19 +1,8 @@
 import datetime
 
-import pytest
-from django.core.cache import cache
-
 from crm.analytics.scope import ReportScope
 
 TODAY = datetime.date(2026, 11, 24)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Reports are cached per day in the shared cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def everything(admin_user) -> ReportScope:

@@ -76,12 +76,12 @@ def test_the_manager_sees_their_teams_figures_and_none_of_another_team(client, m
     (campaign,) = home.campaigns
     assert (campaign.target_count, campaign.worked_count, campaign.won_count) == (2, 2, 1)
     assert [
-        (row["rep__email"], row["accepted"], row["dismissed"]) for row in home.offers["by_rep"]
+        (row["rep__email"], row["accepted"], row["dismissed"]) for row in home.offers_by_rep
     ] == [(rep.email, 2, 1)]
     assert home.offer_totals["acceptance"] == 67
-    assert [row.account.name for row in home.at_risk] == ["A risky 0", "A risky 1"]
-    assert home.at_risk_count == 2
-    assert home.at_risk[0].account.next_renewal == TODAY + datetime.timedelta(days=40)
+    assert [row.account.name for row in home.at_risk.rows] == ["A risky 0", "A risky 1"]
+    assert home.at_risk.count == 2
+    assert home.at_risk.rows[0].next_renewal == TODAY + datetime.timedelta(days=40)
     html = response.content.decode()
     assert "B deal" not in html and "B risky" not in html and "B campaign" not in html
     assert reverse("opportunities:whitespace:grid") in html
@@ -99,7 +99,7 @@ def test_the_other_manager_sees_only_theirs(client, team_b, teams):
     home = client.get(HOME).context["home"]
 
     assert home.pipeline["count"] == 3
-    assert [row.account.name for row in home.at_risk] == ["B risky 0"]
+    assert [row.account.name for row in home.at_risk.rows] == ["B risky 0"]
 
 
 @pytest.mark.parametrize("role", [Role.REP, Role.CUSTOMER_SUCCESS])
@@ -122,14 +122,15 @@ def test_a_manager_without_a_team_sees_empty_panels(client):
 
     assert response.status_code == 200
     home = response.context["home"]
-    assert (home.pipeline["count"], home.at_risk_count, home.campaigns) == (0, 0, [])
+    assert (home.pipeline["count"], home.at_risk.count, home.campaigns) == (0, 0, [])
     assert not home.teams.exists()
 
 
 # session, user, then teams 1 + members 1, pipeline by stage 1, by rep 1, forecast 1,
-# active campaigns 1, offer feedback 5 (by rule, product, rep, reasons, notes), at-risk scores
-# with their count 1 + their accounts and owners 1, the next renewals of those shown 1.
-HOME_QUERIES = 2 + 2 + 3 + 1 + 5 + 2 + 1
+# active campaigns 1, offer acceptance by rep 1, the day scored 1, the shown at-risk scores
+# with their next renewals 1 + their accounts and owners 1; on the day's first visit, the
+# at-risk list itself 1 more (kept for the day after it).
+HOME_QUERIES = 2 + 2 + 3 + 1 + 1 + 3
 
 
 @pytest.mark.parametrize("size", [2, 30])
@@ -139,14 +140,30 @@ def test_the_manager_home_is_flat(client, manager, team_a, rep, size, django_ass
         team_world(team_a, reps[i % len(reps)], deals=1, at_risk=1, label=f"{i}")
     client.force_login(manager)
 
+    with django_assert_num_queries(HOME_QUERIES + 1):
+        client.get(HOME)
     with django_assert_num_queries(HOME_QUERIES):
         response = client.get(HOME)
 
     home = response.context["home"]
     assert home.pipeline["count"] == size
-    assert home.at_risk_count == size
-    assert len(home.at_risk) == min(size, 10)
+    assert home.at_risk.count == size
+    assert len(home.at_risk.rows) == min(size, 10)
     assert len(home.campaigns) == size
+
+
+def test_offer_acceptance_counts_the_answers_not_the_cards_still_live(client, manager, rep):
+    """The home's acceptance by rep reads the answered cards only (the report one click away
+    counts the live ones too): a rep with nothing answered yet is not in the table."""
+    newcomer = UserFactory(role=Role.REP, team=rep.team, last_name="新人")
+    card(AccountFactory(owner=newcomer), OfferCard.Status.OPEN)
+    card(AccountFactory(owner=rep), OfferCard.Status.ACCEPTED)
+    client.force_login(manager)
+
+    home = client.get(HOME).context["home"]
+
+    assert [(row["rep__email"], row["accepted"]) for row in home.offers_by_rep] == [(rep.email, 1)]
+    assert home.offer_totals == {"accepted": 1, "dismissed": 0, "acceptance": 100}
 
 
 def test_a_lost_deal_is_not_in_the_open_pipeline(client, manager, rep):

@@ -27,6 +27,7 @@ from tests.permission_matrix import (
     World,
     Write,
     check,
+    no_args,
     of_account,
     pk,
     stored,
@@ -49,6 +50,9 @@ OWN_CARD = Expect(302, 404, 200, 403, 403, 403, 404)
 ONLY_ITS_REP = frozenset({"owning_rep"})
 
 SHOWS_ACCOUNT = text(lambda w: w.rows["account"].name)
+# The full at-risk list: for customer success and managers (and admins, who pass role checks).
+AT_RISK = Expect(302, 403, 403, 200, 200, 200, 200)
+SEES_AT_RISK = frozenset({"cs_owner", "team_manager", "admin"})
 
 
 def form_data(form, **changes) -> dict:
@@ -91,6 +95,16 @@ HOMES = (
         Expect(302, 403, 403, 200, 403, 403, 200),
         shows=SHOWS_ACCOUNT,
         shown_to=frozenset({"cs_owner"}),
+    ),
+    # Every at-risk account of the home, a page at a time and as files: the CS user's own,
+    # the team manager's teams', all for an admin; another manager gets an empty list.
+    *(
+        Page(name, AT_RISK, args=args, shows=SHOWS_ACCOUNT, shown_to=SEES_AT_RISK)
+        for name, args in (
+            ("at_risk", no_args),
+            ("at_risk_export", lambda w: ("csv",)),
+            ("at_risk_export", lambda w: ("xlsx",)),
+        )
     ),
     Page("home_admin", Expect(302, 403, 403, 403, 403, 403, 200)),
     Page("users:password_change", LIST),

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Account, LoyaltyScore
+from crm.selectors import at_risk_page
 from crm.users.models import Role
-from opportunities.qbr.selectors import accounts_at_risk
+from opportunities.qbr.selectors import accounts_at_risk, at_risk_account_ids
 from tests.accounts.factories import AccountFactory
 from tests.users.factories import UserFactory
 
@@ -67,24 +68,27 @@ def book(rep):
 
 
 def test_churn_risk_or_a_fall_of_five_points_lowest_score_first(rep, book):
-    at_risk = accounts_at_risk(accounts=Account.objects.visible_to(rep), today=TODAY)
+    rows = accounts_at_risk(accounts=Account.objects.visible_to(rep), today=TODAY)
 
-    assert at_risk.count == 2
-    rows = at_risk.rows
     assert [(row.account.name, row.score.score, row.change) for row in rows] == [
         ("churn", Decimal("55.0"), -1.0),
         ("fell 5.0", Decimal("60.0"), -5.0),
     ]
     assert rows[0].account.owner == rep
+    ids = at_risk_account_ids(accounts=Account.objects.visible_to(rep), today=TODAY)
+    assert ids == [book["churn"].pk, book["fell 5.0"].pk]
 
 
-def test_the_count_covers_the_rows_a_limit_leaves_out(rep, book, django_assert_num_queries):
-    accounts = Account.objects.visible_to(rep)
-
-    with django_assert_num_queries(2):  # the scores and their count, their accounts and owners
-        at_risk = accounts_at_risk(accounts=accounts, today=TODAY, limit=1)
+def test_the_count_covers_the_rows_a_page_leaves_out(rep, book, django_assert_num_queries):
+    # the day scored, the ranking (the day's first read), the page's scores with their
+    # renewals, their accounts and owners
+    with django_assert_num_queries(4):
+        at_risk = at_risk_page(user=rep, cs_owned=False, today=TODAY, per_page=1)
     (row,) = at_risk.rows
     assert (row.account.name, row.account.owner.email, at_risk.count) == ("churn", rep.email, 2)
+    with django_assert_num_queries(3):  # the ranking is kept for the day
+        second = at_risk_page(user=rep, cs_owned=False, today=TODAY, number=2, per_page=1)
+    assert [row.account.name for row in second.rows] == ["fell 5.0"]
 
 
 def test_a_later_day_scored_is_not_read_before_it(rep, book):
@@ -96,6 +100,6 @@ def test_a_later_day_scored_is_not_read_before_it(rep, book):
         churn_risk=True,
     )
 
-    rows = accounts_at_risk(accounts=Account.objects.visible_to(rep), today=TODAY).rows
+    rows = accounts_at_risk(accounts=Account.objects.visible_to(rep), today=TODAY)
 
     assert [row.account.name for row in rows] == ["churn", "fell 5.0"]

@@ -146,16 +146,25 @@ def test_list_query_count_is_flat(client, django_assert_num_queries, world, cs_u
         assert client.get(reverse("opportunities:qbr:list")).status_code == 200
 
 
-# session + user (2), the user's team and its manager (2), upcoming QBRs (1), at-risk scores
-# (1), their accounts (1), overdue action items (1)
+# session + user (2), the user's team and its manager (2), upcoming QBRs (1), overdue action
+# items (1), the day scored (1), the shown at-risk scores with their renewals (1) and their
+# accounts (1); on the day's first visit, the at-risk list itself (1 more, kept for the day).
+CS_HOME_QUERIES = 9
+
+
 @pytest.mark.parametrize("rows", [1, 12])
 def test_cs_home_query_count_is_flat(client, django_assert_num_queries, cs_user, rows):
     for i in range(rows):
         account = AccountFactory(cs_owner=cs_user, owner=UserFactory(role=Role.REP))
         QBRFactory(account=account, scheduled_on=TODAY + datetime.timedelta(days=i % 20))
         LoyaltyScore.objects.create(
-            account=account, as_of=TODAY, score=20, tier="low", churn_risk=True
+            account=account, as_of=TODAY, score=20 + i, tier="low", churn_risk=True
         )
     client.force_login(cs_user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(CS_HOME_QUERIES + 1):
         assert client.get(reverse("home_cs")).status_code == 200
+    with django_assert_num_queries(CS_HOME_QUERIES):
+        response = client.get(reverse("home_cs"))
+    # the most urgent ten, and how many there are in all
+    assert len(response.context["at_risk"].rows) == min(rows, 10)
+    assert response.context["at_risk"].count == rows
