@@ -53,9 +53,8 @@ def _figures(totals: dict) -> dict:
 
 def revenue_compute(*, scope: ReportScope, today: datetime.date) -> dict:
     """Plain data (segment codes, counts, yen), cached per day; labelled when shown."""
-    accounts = scope.account_ids()
     paying = per_segment(
-        Subscription.objects.filter(paying_on(today), account__in=accounts)
+        scope.rows(Subscription.objects.filter(paying_on(today)))
         .order_by()
         .values("account_id")
         .annotate(mrr=Sum("monthly_amount"))
@@ -63,10 +62,11 @@ def revenue_compute(*, scope: ReportScope, today: datetime.date) -> dict:
         measures=["mrr"],
     ).rename(columns={"accounts": "paying"})
     ordered = per_segment(
-        Order.objects.filter(
-            account__in=accounts,
-            ordered_on__gt=today - datetime.timedelta(days=ORDER_DAYS),
-            ordered_on__lte=today,
+        scope.rows(
+            Order.objects.filter(
+                ordered_on__gt=today - datetime.timedelta(days=ORDER_DAYS),
+                ordered_on__lte=today,
+            )
         )
         .order_by()
         .values("account_id")
