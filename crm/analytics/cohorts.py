@@ -23,13 +23,15 @@ down-sell applied from a won opportunity, an edit, an import), else its current 
 All of it is one SQL statement (per account its MRR on four days, per cohort the sums), with
 two small ones beside it: the first purchase (which periods to list) and the orders of the
 last year. The ORM writes its parts (subscriptions with their account's first paid day,
-amount changes, orders per account) and the statement joins them: a cohort's days differ
+amount changes, orders) and the statement joins them: a cohort's days differ
 per account, which the ORM cannot join on. It reads the subscriptions once: a window over
 each account's subscriptions gives every row its account's first paid day and cohort, where
 a first aggregate of the customers joined back to their subscriptions read them twice and
-probed the index once per account (1.2 s at 100,000 accounts: 0.5 s this way), and orders are
-joined once per account, not once per subscription. Reading the subscriptions into pandas
-instead took 2.5-4 s (272,000 rows crossing over to Python).
+probed the index once per account, and the orders are summed per cohort straight from their
+rows, where they were summed per account first and then joined to each subscription (the
+statement took 1.2 s at 100,000 accounts on a quiet machine; see docs/benchmarks.md).
+Reading the subscriptions into pandas instead took 2.5-4 s (272,000 rows crossing over to
+Python).
 """
 
 import datetime
@@ -217,8 +219,7 @@ def _cohort_sums(scope: ReportScope, *, today, period, periods, year_ago) -> lis
     orders, orders_params = (
         scope.rows(Order.objects.filter(ordered_on__lte=today))
         .order_by()
-        .values("account_id")
-        .annotate(n=Count("pk"), total=Sum("total"))
+        .values("account_id", "total")
         .query.sql_with_params()
     )
     date = connection.ops.adapt_datefield_value
@@ -243,11 +244,16 @@ def _cohort_sums(scope: ReportScope, *, today, period, periods, year_ago) -> lis
             INNER JOIN periods p ON p.start = s.cohort
             CROSS JOIN days d
             GROUP BY s.account_id, s.cohort
+        ),
+        cohort_orders AS (
+            SELECT m.cohort, COUNT(*) AS n, SUM(o.total) AS total
+            FROM per_account m INNER JOIN orders o ON o.account_id = m.account_id
+            GROUP BY m.cohort
         )
-        SELECT m.cohort, COUNT(*), SUM(COALESCE(o.n, 0)), SUM(COALESCE(o.total, 0)),
+        SELECT m.cohort, COUNT(*), MAX(COALESCE(c.n, 0)), MAX(COALESCE(c.total, 0)),
             {_parts("m0", "m1")}, {_parts("y0", "y1")},
             SUM(CASE WHEN y1 > 0 THEN 1 ELSE 0 END), SUM(y1)
-        FROM per_account m LEFT JOIN orders o ON o.account_id = m.account_id
+        FROM per_account m LEFT JOIN cohort_orders c ON c.cohort = m.cohort
         GROUP BY m.cohort
     """  # noqa: S608  (names and SQL from the ORM; every value is a parameter)
     params = [
