@@ -216,8 +216,11 @@ def _cohort_sums(scope: ReportScope, *, today, period, periods, year_ago) -> lis
         scope, today=today, period=period
     ).query.sql_with_params()
     changes, changes_params = amount_changes_query(scope).query.sql_with_params()
+    # Not narrowed to the scope: joined to the scope's customers below, by hash. Narrowed
+    # here too, a manager's orders were probed per account instead (57,000 index probes at
+    # 100,000 accounts; the statement read 255,000 buffers, 26,000 this way).
     orders, orders_params = (
-        scope.rows(Order.objects.filter(ordered_on__lte=today))
+        Order.objects.filter(ordered_on__lte=today)
         .order_by()
         .values("account_id", "total")
         .query.sql_with_params()
