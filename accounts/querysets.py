@@ -22,35 +22,23 @@ class AccountQuerySet(models.QuerySet):
 
         # The user's assigned accounts as one IN (subquery), which PostgreSQL hashes once: a
         # correlated EXISTS was probed for every account (a rep's activity list at 100,000
-        # accounts: count 0.84 s → 0.20 s). A filter on each row is what lists need: they
-        # walk an index in their order and stop after a page (see visible_ids for sums).
+        # accounts: count 0.84 s → 0.20 s). PostgreSQL overestimates the OR (~57,000 of a
+        # rep's ~16,000 accounts), but its plans are the fast ones: lists walk their order
+        # index filtering each row, and sums scan in parallel. The three id sets as a UNION
+        # are estimated right (~18,000) and measured slower: as a join they cannot filter
+        # rows while an index is walked (a rep's API activities 24 → 234 ms) nor run in
+        # parallel (a rep's loyalty report 0.65 → 0.93 s); docs/benchmarks.md, 2026-12-06.
         assigned = AccountAssignment.objects.filter(user=user).values("account_id")
         return self.filter(Q(owner=user) | Q(cs_owner=user) | Q(pk__in=assigned))
 
     def visible_ids(self, user) -> models.QuerySet | None:
-        """The ids of the accounts `user` sees as one subquery, for figures summed over all of
-        them (`account__in=`); None when that is every account (an administrator: no filter).
-
-        The same rule as visible_to, in the form the planner estimates: for a rep or CS
-        user the union of the three id sets (owned, CS-owned, assigned: three index scans).
-        The OR of visible_to is estimated at ~57,000 accounts for a rep's ~16,000 at
-        100,000 accounts, and the estimate steers the joins of every sum over the book; the
-        union is estimated at ~18,000. Lists keep visible_to: as a join, the union cannot be
-        probed row by row while an index is walked in the list's order (a rep's activity
-        page 2 ms → 150 ms). tests/accounts/test_visibility.py holds the two forms equal.
-        """
-        if not (user.is_authenticated and user.is_active):
-            return self.none().values("pk")
-        if user.is_admin:
+        """The ids of the accounts `user` sees, as a subquery for `account__in=`; None when
+        they see every account (an administrator), which needs no filter at all: the
+        subquery of all of them only cost a hash join (at 100,000 accounts, counting the
+        latest scores 44 → 9 ms, all usage 446 → 290 ms)."""
+        if user.is_authenticated and user.is_active and user.is_admin:
             return None
-        if user.is_manager:
-            return self.visible_to(user).order_by().values("pk")
-        from .models import AccountAssignment
-
-        owned = self.model.objects.filter(owner=user).order_by().values("pk")
-        cs_owned = self.model.objects.filter(cs_owner=user).order_by().values("pk")
-        assigned = AccountAssignment.objects.filter(user=user).order_by().values("account_id")
-        return owned.union(cs_owned, assigned)
+        return self.visible_to(user).order_by().values("pk")
 
     def in_teams(self, teams) -> "AccountQuerySet":
         """The accounts owned or CS-owned by a member of `teams` (teams, ids or a subquery)."""
@@ -69,9 +57,5 @@ class AccountScopedQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AccountScopedQuerySet":
         from .models import Account
 
-        if user.is_authenticated and user.is_active and user.is_admin:
-            # Every account is visible: the subquery of all of them only cost a hash join
-            # (at 100,000 accounts, counting the latest scores 44 → 9 ms, all usage 446 →
-            # 290 ms).
-            return self.all()
-        return self.filter(account__in=Account.objects.visible_to(user).values("pk"))
+        ids = Account.objects.visible_ids(user)
+        return self.all() if ids is None else self.filter(account__in=ids)

@@ -76,7 +76,7 @@ def test_rows_of_an_account_follow_its_visibility(world):
     assert [c.account for c in Contact.objects.visible_to(world["rep_a"])] == [world["a1"]]
 
 
-def test_the_id_set_for_sums_is_the_same_rule(world, team_a, admin_user):
+def test_the_visible_ids_are_the_same_rule(world, team_a, admin_user):
     AccountAssignment.objects.create(
         account=world["b1"], user=world["rep_a"], source="campaign", source_id=1
     )
