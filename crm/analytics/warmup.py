@@ -38,9 +38,9 @@ from .reports import REPORTS, report_computed
 
 logger = logging.getLogger(__name__)
 
-# A scope takes 0.5–3 s at 100,000 accounts (docs/benchmarks.md, "Nightly warm-up"); a claim
-# lasts far longer so that a slow scope is not computed twice, and short enough that a scope
-# whose worker died is taken over within the night.
+# A scope takes 2–5 s at 100,000 accounts (14 scopes in 55–63 s in one process at load 5–6:
+# docs/benchmarks.md, "Nightly warm-up"); a claim lasts far longer so that a slow scope is not
+# computed twice, and short enough that a scope whose worker died is taken over in minutes.
 CLAIM_SECONDS = 120
 POLL_SECONDS = 0.5
 
