@@ -455,7 +455,12 @@ class NPSResponse(ExternalIdMixin):
         verbose_name_plural = _("NPS answers")
         ordering = ["-answered_on"]
         indexes = [
-            models.Index(fields=["account", "answered_on"]),
+            # An account's answers in order, with the score: "the latest answer" (campaign
+            # segments, the sample's NPS) is read from the index alone, without the rows (the
+            # filtered campaign preview's count at 100,000 accounts: see docs/benchmarks.md).
+            models.Index(
+                fields=["account", "answered_on", "id"], include=["score"], name="nps_answer_latest"
+            ),
             # the API's order, newest first (see Activity)
             models.Index(fields=["answered_on", "id"], name="nps_answer_list_order"),
         ]

@@ -67,9 +67,10 @@ def offer_cards_publish(*, run_date: datetime.date) -> None:
 
 def reports_cache_warm(*, run_date: datetime.date) -> None:
     """Compute the reports' default views from the night's scores into the day's cache, so
-    that nobody waits for the first computation of the day (crm.analytics.warmup), and the
+    that nobody waits for the first computation of the day: one task per scope for the
+    workers to share (in-process when tasks are eager), see crm.analytics.warmup; and the
     homes' at-risk lists likewise (crm.selectors.at_risk_warm)."""
-    logger.info("reports %s: %s", run_date, reports_warm(today=run_date))
+    logger.info("reports %s: %s", run_date, reports_warm(today=run_date, dispatch=True))
     logger.info("at-risk lists %s: %s", run_date, at_risk_warm(today=run_date))
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.background import RETRY_ON_DATABASE_LOSS
 
+from .analytics.warmup import report_scope_warm as report_scope_warm_service
 from .nightly import nightly_run_trigger
 
 
@@ -18,3 +19,12 @@ def nightly_run(self, run_date: str | None = None) -> str:
     """
     day = datetime.date.fromisoformat(run_date) if run_date else timezone.localdate()
     return nightly_run_trigger(run_date=day, task_id=self.request.id or "in-process")
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY_ON_DATABASE_LOSS)
+def report_scope_warm(today: str, user_id: int, team_id: int | None, claim: str) -> bool:
+    """Warm the reports of one scope for `today` (ISO date); a no-op when another process
+    holds its claim (crm.analytics.warmup)."""
+    return report_scope_warm_service(
+        today=datetime.date.fromisoformat(today), user_id=user_id, team_id=team_id, claim=claim
+    )

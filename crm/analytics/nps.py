@@ -65,8 +65,8 @@ def previous_period(date_from: datetime.date, date_to: datetime.date):
 
 def nps_compute(*, scope: ReportScope, date_from: datetime.date, date_to: datetime.date) -> dict:
     before_from, _before_to = previous_period(date_from, date_to)
-    answers = NPSResponse.objects.filter(
-        account__in=scope.account_ids(), answered_on__gte=before_from, answered_on__lte=date_to
+    answers = scope.rows(
+        NPSResponse.objects.filter(answered_on__gte=before_from, answered_on__lte=date_to)
     ).order_by()
     # per account and period (this one, the one before): its promoters, passives, detractors
     per_account = (

@@ -22,9 +22,7 @@ from .tables import PERCENT, TEXT, Chart, Column, Series, Table
 
 def offers_compute(*, scope: ReportScope, today: datetime.date, months: int) -> dict:
     since = add_months(today.replace(day=1), -(months - 1))
-    cards = OfferCard.objects.filter(
-        account__in=scope.account_ids(), generated_on__gte=since, generated_on__lte=today
-    )
+    cards = scope.rows(OfferCard.objects.filter(generated_on__gte=since, generated_on__lte=today))
     by_month = {
         as_date(row["month"]): row
         for row in offer_card_counts(cards.annotate(month=TruncMonth("generated_on")), "month")

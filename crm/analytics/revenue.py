@@ -2,9 +2,9 @@
 account, by industry, size band, growth stage and prefecture, and industry × size (001:
 target the industries and sizes where revenue per customer is high).
 
-Three aggregate queries whatever the number of accounts (subscriptions paying today and
-orders of the last 365 days, each summed per account then per segment combination, and
-the accounts per combination); pandas adds the combinations up into each segment.
+One aggregate query whatever the number of accounts: the accounts per segment combination,
+with the subscriptions paying today and the orders of the last 365 days each summed per
+account beside them; pandas adds the combinations up into each segment.
 """
 
 import datetime
@@ -22,15 +22,12 @@ from .scope import ReportScope
 from .segments import (
     DIMENSIONS,
     INDUSTRY,
-    KEYS,
     REGION,
     SIZE,
     STAGE,
+    accounts_per_segment,
     by_figure,
     in_reading_order,
-    per_segment,
-    segment_frame,
-    segment_values,
     totals_by,
 )
 from .tables import TEXT, YEN, Chart, Column, Series, Table
@@ -53,32 +50,28 @@ def _figures(totals: dict) -> dict:
 
 def revenue_compute(*, scope: ReportScope, today: datetime.date) -> dict:
     """Plain data (segment codes, counts, yen), cached per day; labelled when shown."""
-    accounts = scope.account_ids()
-    paying = per_segment(
-        Subscription.objects.filter(paying_on(today), account__in=accounts)
+    paying = (
+        scope.rows(Subscription.objects.filter(paying_on(today)))
         .order_by()
         .values("account_id")
         .annotate(mrr=Sum("monthly_amount"))
-        .filter(mrr__gt=0),
-        measures=["mrr"],
-    ).rename(columns={"accounts": "paying"})
-    ordered = per_segment(
-        Order.objects.filter(
-            account__in=accounts,
-            ordered_on__gt=today - datetime.timedelta(days=ORDER_DAYS),
-            ordered_on__lte=today,
+        .filter(mrr__gt=0)
+    )
+    ordered = (
+        scope.rows(
+            Order.objects.filter(
+                ordered_on__gt=today - datetime.timedelta(days=ORDER_DAYS),
+                ordered_on__lte=today,
+            )
         )
         .order_by()
         .values("account_id")
-        .annotate(orders=Count("pk"), revenue=Sum("total")),
-        measures=["orders", "revenue"],
-    ).rename(columns={"accounts": "buying"})
-    counted = segment_values(scope.accounts().order_by()).annotate(accounts=Count("pk")).order_by()
-
-    frame = segment_frame(counted, measures=["accounts"])
-    for part in (paying, ordered):
-        frame = frame.merge(part, on=KEYS, how="outer")
-    frame[MEASURES] = frame[MEASURES].fillna(0)
+        .annotate(orders=Count("pk"), revenue=Sum("total"))
+    )
+    frame = accounts_per_segment(
+        scope.accounts(),
+        parts={"paying": (paying, ["mrr"]), "buying": (ordered, ["orders", "revenue"])},
+    )
 
     return {
         "overall": _figures(frame[MEASURES].sum().to_dict()),

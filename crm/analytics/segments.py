@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import SIZE_BAND_FLOORS, GrowthStage, Industry, Prefecture, SizeBand
@@ -45,32 +45,6 @@ DIMENSIONS = [INDUSTRY, SIZE, STAGE, REGION]
 KEYS = [dimension.key for dimension in DIMENSIONS]
 
 
-def size_band_expression(field: str) -> Case:
-    """The size band of an employee count, as accounts.choices.size_band() says, in SQL."""
-    return Case(
-        *(
-            When(**{f"{field}__gte": floor}, then=Value(band.value))
-            for band, floor in SIZE_BAND_FLOORS
-        ),
-        default=Value(""),
-        output_field=CharField(),
-    )
-
-
-def segment_values(queryset: QuerySet, *, prefix: str = "", **extra) -> QuerySet:
-    """`queryset.values()` grouped by the four segments of its account (reached through
-    `prefix`, e.g. "account__"; "" when the rows are accounts) and any `extra` expressions."""
-    columns = {
-        "size": size_band_expression(f"{prefix}employee_count"),
-        "stage": F(f"{prefix}growth_stage"),
-        **extra,
-    }
-    if prefix:
-        columns |= {"industry": F(f"{prefix}industry"), "region": F(f"{prefix}region")}
-        return queryset.values(**columns)
-    return queryset.values("industry", "region", **columns)
-
-
 def per_segment(
     per_account: QuerySet, *, measures: list[str], keys: tuple[str, ...] = (), team: bool = False
 ) -> pd.DataFrame:
@@ -83,28 +57,15 @@ def per_segment(
     """
     inner, params = per_account.query.sql_with_params()
     quote = connection.ops.quote_name
-
-    def column(model, name: str) -> str:
-        return quote(model._meta.get_field(name).column)
-
-    size = " ".join(
-        f"WHEN a.{column(Account, 'employee_count')} >= {int(floor)} THEN '{band.value}'"
-        for band, floor in SIZE_BAND_FLOORS
-    )
-    columns = {
-        "industry": f"a.{column(Account, 'industry')}",
-        "size": f"CASE {size} ELSE '' END",
-        "stage": f"a.{column(Account, 'growth_stage')}",
-        "region": f"a.{column(Account, 'region')}",
-    }
+    columns = _segment_columns()
     joins = ""
     if team:
-        columns["team"] = f"tm.{column(Team, 'name')}"
+        columns["team"] = f"tm.{_column(Team, 'name')}"
         joins = (
             f" LEFT JOIN {quote(User._meta.db_table)} u"
-            f" ON u.{column(User, 'id')} = a.{column(Account, 'owner')}"
+            f" ON u.{_column(User, 'id')} = a.{_column(Account, 'owner')}"
             f" LEFT JOIN {quote(Team._meta.db_table)} tm"
-            f" ON tm.{column(Team, 'id')} = u.{column(User, 'team')}"
+            f" ON tm.{_column(Team, 'id')} = u.{_column(User, 'team')}"
         )
     columns |= {key: f"t.{quote(key)}" for key in keys}
     sums = "".join(f", SUM(t.{quote(name)})" for name in measures)
@@ -112,26 +73,76 @@ def per_segment(
     sql = (
         f"SELECT {', '.join(columns.values())}, COUNT(*){sums}"  # noqa: S608
         f" FROM {quote(Account._meta.db_table)} a"
-        f" INNER JOIN ({inner}) t ON t.{quote('account_id')} = a.{column(Account, 'id')}{joins}"
+        f" INNER JOIN ({inner}) t ON t.{quote('account_id')} = a.{_column(Account, 'id')}{joins}"
         f" GROUP BY {', '.join(str(n) for n in range(1, len(columns) + 1))}"
     )
+    return _segment_frame(sql, params, keys=list(columns), measures=["accounts", *measures])
+
+
+def accounts_per_segment(
+    accounts: QuerySet[Account], *, parts: dict[str, tuple[QuerySet, list[str]]]
+) -> pd.DataFrame:
+    """The `accounts` counted ("accounts") per combination of their segments and, for each
+    part (name: a per-account aggregate grouped by "account_id", its measures), the accounts
+    it has a row for counted under the part's name and its measures summed. One statement:
+    the accounts are read and grouped once for all the parts (each part counted alone read
+    and grouped them again: revenue's three statements at 100,000 accounts, see
+    docs/benchmarks.md)."""
+    quote = connection.ops.quote_name
+    fields = ["id", "industry", "employee_count", "growth_stage", "region"]
+    outer, params = accounts.order_by().values(*fields).query.sql_with_params()
+    params = list(params)
+    joins, sums, measures = "", "", ["accounts"]
+    for n, (name, (per_account, part_measures)) in enumerate(parts.items()):
+        inner, inner_params = per_account.query.sql_with_params()
+        params += inner_params
+        joins += f" LEFT JOIN ({inner}) p{n} ON p{n}.{quote('account_id')} = a.{quote('id')}"
+        sums += f", COUNT(p{n}.{quote('account_id')})"
+        sums += "".join(f", SUM(p{n}.{quote(measure)})" for measure in part_measures)
+        measures += [name, *part_measures]
+    columns = _segment_columns(names=True)
+    # Only names from the models and quoted identifiers go into the text; values are params.
+    sql = (
+        f"SELECT {', '.join(columns.values())}, COUNT(*){sums}"  # noqa: S608
+        f" FROM ({outer}) a{joins}"
+        f" GROUP BY {', '.join(str(n) for n in range(1, len(columns) + 1))}"
+    )
+    return _segment_frame(sql, params, keys=list(columns), measures=measures)
+
+
+def _column(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _segment_columns(*, names: bool = False) -> dict[str, str]:
+    """The four segments of an account `a` in SQL: of its table's columns, or with `names`,
+    of a subquery's values() (named after the fields)."""
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(name) if names else _column(Account, name)
+
+    size = " ".join(
+        f"WHEN a.{column('employee_count')} >= {int(floor)} THEN '{band.value}'"
+        for band, floor in SIZE_BAND_FLOORS
+    )
+    return {
+        "industry": f"a.{column('industry')}",
+        "size": f"CASE {size} ELSE '' END",
+        "stage": f"a.{column('growth_stage')}",
+        "region": f"a.{column('region')}",
+    }
+
+
+def _segment_frame(sql: str, params, *, keys: list[str], measures: list[str]) -> pd.DataFrame:
+    """The rows of `sql` (`keys` then `measures`) as a frame: "" for an unknown key, 0 where
+    SQL summed nothing."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    frame = pd.DataFrame.from_records(rows, columns=[*columns, "accounts", *measures])
-    frame[[*KEYS, *(["team"] if team else [])]] = frame[
-        [*KEYS, *(["team"] if team else [])]
-    ].fillna("")
-    frame[["accounts", *measures]] = frame[["accounts", *measures]].fillna(0).astype("int64")
-    return frame
-
-
-def segment_frame(rows, *, measures: list[str], more_keys: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Grouped rows as a frame with every segment key present ("" for unknown) and every
-    measure numeric (0 where SQL summed nothing)."""
-    frame = pd.DataFrame.from_records(list(rows), columns=[*KEYS, *more_keys, *measures])
-    frame[KEYS] = frame[KEYS].fillna("")
-    frame[measures] = frame[measures].fillna(0)
+    frame = pd.DataFrame.from_records(rows, columns=[*keys, *measures])
+    frame[keys] = frame[keys].fillna("")
+    frame[measures] = frame[measures].fillna(0).astype("int64")
     return frame
 
 

@@ -52,7 +52,7 @@ def tiers_compute(
     days = month_end_days(today=today, months=months)
     if not days:
         return {"days": [], "distribution": [], "movement": None}
-    scores = LoyaltyScore.objects.filter(account__in=scope.account_ids()).order_by()
+    scores = scope.rows(LoyaltyScore.objects.order_by())
     distribution = list(
         scores.filter(as_of__in=days)
         .values("as_of", "tier")

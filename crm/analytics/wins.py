@@ -22,8 +22,8 @@ TYPES = OpportunityType.plan_changing()  # upsell, cross-sell, down-sell
 def wins_compute(*, scope: ReportScope, today: datetime.date, months: int) -> dict:
     since = add_months(today.replace(day=1), -(months - 1))
     won = (
-        Opportunity.objects.filter(
-            account__in=scope.account_ids(),
+        scope.rows(Opportunity.objects.all())
+        .filter(
             stage=Stage.WON,
             type__in=TYPES,
             closed_on__gte=since,

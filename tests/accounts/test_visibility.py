@@ -74,3 +74,19 @@ def test_rows_of_an_account_follow_its_visibility(world):
     ContactFactory(account=world["b1"])
 
     assert [c.account for c in Contact.objects.visible_to(world["rep_a"])] == [world["a1"]]
+
+
+def test_the_visible_ids_are_the_same_rule(world, team_a, admin_user):
+    AccountAssignment.objects.create(
+        account=world["b1"], user=world["rep_a"], source="campaign", source_id=1
+    )
+    inactive = UserFactory(role=Role.REP, team=team_a, is_active=False)
+    AccountFactory(owner=inactive)
+
+    for user in (world["rep_a"], world["rep_b"], world["cs_a"], team_a.manager, inactive):
+        ids = Account.objects.visible_ids(user)
+        assert names(Account.objects.filter(pk__in=ids)) == names(
+            Account.objects.visible_to(user)
+        ), user
+    # every account: no filter at all
+    assert Account.objects.visible_ids(admin_user) is None

@@ -9,8 +9,10 @@ import pytest
 from accounts.models import Subscription
 from crm.analytics.cohorts import cohorts_compute, cohorts_tables, overall_figures
 from crm.analytics.scope import ReportScope
+from crm.users.models import Role
 from tests.accounts.factories import AccountFactory, OrderFactory, SubscriptionFactory
 from tests.analytics.conftest import TODAY
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +147,22 @@ def test_cohorts_by_year_and_month(customers):
     # 1 February, in February; r in March; t in August 2026
     assert sorted(months) == [D(2025, 1, 1), D(2025, 2, 1), D(2025, 3, 1), D(2026, 8, 1)]
     assert [months[month]["accounts"] for month in sorted(months)] == [1, 2, 1, 1]
+
+
+def test_a_cohort_counts_only_the_scopes_customers_and_their_orders(customers, team_b, admin_user):
+    other_rep = UserFactory(role=Role.REP, team=team_b)
+    w = AccountFactory(owner=other_rep)  # another rep's customer of 2025 Q1, with an order
+    sub(w, 70_000, D(2025, 3, 15))
+    OrderFactory(account=w, ordered_on=D(2025, 4, 1), total=2_000_000)
+
+    def q1(user):
+        return next(row for row in computed(user)["cohorts"] if row["start"] == D(2025, 1, 1))
+
+    # the rep's cohort as above: p's two orders and r's one; w is the other rep's
+    assert (q1(customers)["accounts"], q1(customers)["orders"]) == (4, 3)
+    assert (q1(other_rep)["accounts"], q1(other_rep)["orders"], q1(other_rep)["aov"]) == (
+        1,
+        1,
+        2_000_000,
+    )
+    assert (q1(admin_user)["accounts"], q1(admin_user)["orders"]) == (5, 4)

@@ -8,6 +8,7 @@ import pytest
 from accounts.models import Subscription
 from crm.analytics.mrr import paying_on, paying_sql
 from tests.accounts.factories import AccountFactory, SubscriptionFactory
+from tests.analytics.conftest import everything
 
 pytestmark = pytest.mark.django_db
 
@@ -41,14 +42,14 @@ def subscriptions():
     }
 
 
-def test_the_orm_filter_and_the_sql_agree_with_the_rule(subscriptions):
+def test_the_orm_filter_and_the_sql_agree_with_the_rule(subscriptions, admin_user):
     from django.db import connection
 
     from crm.analytics.cohorts import subscriptions_query
 
     by_orm = set(Subscription.objects.filter(paying_on(DAY)).values_list("pk", flat=True))
     subs, params = subscriptions_query(
-        Subscription.objects.values("account_id")
+        everything(admin_user), today=DAY, period="quarter"
     ).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(

@@ -3,13 +3,18 @@ report's default view reads the cache (no report query), for each scope people o
 the figures of that scope alone, replacing what was cached before the night's data."""
 
 import datetime
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from crm.analytics import warmup
 from crm.analytics.reports import REPORTS
-from crm.analytics.warmup import report_warmup_scopes, reports_warm
+from crm.analytics.warmup import report_scope_warm, report_warmup_scopes, reports_warm
+from crm.celery import app as celery_app
 from crm.nightly import NIGHTLY_STEPS
 from crm.users.models import Role
 from tests.accounts.factories import AccountFactory, SubscriptionFactory
@@ -110,8 +115,9 @@ def test_one_entry_serves_every_administrator(admin_user):
 def test_the_warm_up_is_flat_in_accounts(rep, admin_user, accounts, django_assert_num_queries):
     accounts_with_rows(rep, accounts)
     # users 1 + their led teams 1, then for each scope (the administrator, team A's manager,
-    # the rep) the reports' own queries; the team choices are not read, nothing is rendered
-    expected = 2 + 3 * sum(REPORT_QUERIES.values())
+    # the rep) its user by id (a scope is a task's work: it takes ids) and the reports' own
+    # queries; the team choices are not read, nothing is rendered
+    expected = 2 + 3 * (1 + sum(REPORT_QUERIES.values()))
 
     with django_assert_num_queries(expected):
         result = reports_warm(today=timezone.localdate())
@@ -128,3 +134,95 @@ def test_a_night_run_on_a_later_day_warms_nothing(client, rep, django_assert_num
 
 def test_the_warm_up_is_the_nights_last_step():
     assert NIGHTLY_STEPS[-1][0] == "reports"
+
+
+def test_the_nights_step_sends_one_task_per_scope(client, rep, team_b, admin_user, monkeypatch):
+    # eager, as in the embedded mode: the group runs in-process (and leaves no message behind
+    # on a real broker), and the step finds every scope done
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    other_rep = UserFactory(role=Role.REP, team=team_b)
+    paying(rep, 10_000)
+    paying(other_rep, 25_000)
+    sent = []
+    original = warmup_task().si
+
+    def record(*args):
+        sent.append(args)
+        return original(*args)
+
+    with mock.patch.object(warmup_task(), "si", side_effect=record):
+        result = reports_warm(today=timezone.localdate(), dispatch=True)
+
+    scopes = list(report_warmup_scopes())
+    assert [(user_id, team_id) for _day, user_id, team_id, _claim in sent] == [
+        (user.pk, None) for user, _data in scopes
+    ]
+    assert (result.scopes, result.here) == (len(scopes), 0)
+    assert revenue_mrr(client, rep) == 10_000
+    assert revenue_mrr(client, team_b.manager) == 25_000
+    assert revenue_mrr(client, admin_user) == 35_000
+
+
+def warmup_task():
+    from crm.tasks import report_scope_warm as task
+
+    return task
+
+
+def test_scopes_no_worker_took_are_warmed_by_the_night_itself(client, rep):
+    paying(rep, 10_000)
+
+    # the broker took the group but no worker runs it (all busy, or gone)
+    with mock.patch("celery.group.apply_async"):
+        result = reports_warm(today=timezone.localdate(), dispatch=True)
+
+    assert result.here == result.scopes
+    assert revenue_mrr(client, rep) == 10_000
+
+
+def test_without_a_broker_the_night_warms_every_scope_itself(client, rep):
+    paying(rep, 10_000)
+
+    with mock.patch("celery.group.apply_async", side_effect=BrokerUnavailable("down")):
+        result = reports_warm(today=timezone.localdate(), dispatch=True)
+
+    assert result.here == result.scopes
+    assert revenue_mrr(client, rep) == 10_000
+
+
+def test_a_claimed_scope_is_left_to_its_claimant_until_the_claim_expires(client, rep):
+    paying(rep, 10_000)
+    assert revenue_mrr(client, rep) == 10_000
+    paying(rep, 5_000)
+    today = timezone.localdate()
+    cache.add("run:0:claimed", True)  # a worker is on it (or died on it)
+
+    assert report_scope_warm(today=today, user_id=rep.pk, team_id=None, claim="run:0") is False
+    assert revenue_mrr(client, rep) == 10_000  # not recomputed
+
+    cache.delete("run:0:claimed")  # the claim expired
+    assert report_scope_warm(today=today, user_id=rep.pk, team_id=None, claim="run:0") is True
+    assert cache.get("run:0:done") is True
+    assert revenue_mrr(client, rep) == 15_000
+
+
+def test_a_failed_scope_releases_its_claim(rep):
+    today = timezone.localdate()
+
+    with (
+        mock.patch.object(warmup, "report_computed", side_effect=RuntimeError("lost")),
+        pytest.raises(RuntimeError),
+    ):
+        report_scope_warm(today=today, user_id=rep.pk, team_id=None, claim="run:0")
+
+    # taken at once by whoever comes next, the night's own process or a retry
+    assert cache.get("run:0:claimed") is None
+    assert cache.get("run:0:done") is None
+
+
+def test_a_scope_delivered_after_its_day_computes_nothing(rep, django_assert_num_queries):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    with django_assert_num_queries(0):
+        assert report_scope_warm(today=yesterday, user_id=rep.pk, team_id=None, claim="run:0")
+    assert cache.get("run:0:done") is True  # nobody waits on it any more

@@ -17,7 +17,7 @@ INDEXES = {
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0012_loyalty_score_day_summary_index"),
+        ("accounts", "0013_nps_answer_latest_index"),
     ]
 
     operations = [
