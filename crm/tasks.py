@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from accounts.background import RETRY_ON_DATABASE_LOSS
+from opportunities.offers.run import offer_chunk_execute
 
 from .nightly import nightly_run_trigger
 
@@ -18,3 +19,11 @@ def nightly_run(self, run_date: str | None = None) -> str:
     """
     day = datetime.date.fromisoformat(run_date) if run_date else timezone.localdate()
     return nightly_run_trigger(run_date=day, task_id=self.request.id or "in-process")
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY_ON_DATABASE_LOSS)
+def offer_chunk(run_date: str, lo: int, hi: int) -> int | None:
+    """Write the offer cards of accounts lo..hi for the night of `run_date` (ISO date); a
+    no-op when the chunk is done already. Returns the number of cards."""
+    counts = offer_chunk_execute(run_date=datetime.date.fromisoformat(run_date), lo=lo, hi=hi)
+    return None if counts is None else counts["cards"]

@@ -3,7 +3,7 @@
 import datetime
 
 from accounts.models import LoyaltyScore
-from opportunities.offers.engine import offers_generate
+from opportunities.offers.run import offers_generate
 from tests.accounts.factories import PlanFactory, ProductFamilyFactory
 
 RUN = datetime.date(2026, 11, 24)  # data up to the 23rd; last full month is October
