@@ -30,6 +30,12 @@ USAGE_DAYS = 30  # utilisation and growth over the last 30 days against the 30 b
 
 
 def frame(queryset, *columns: str) -> pd.DataFrame:
+    """The `columns` of `queryset`, in its own order_by only: a model's default ordering (an
+    account's name, for subscriptions and scores) joined and sorted every account of the base
+    for each chunk of 10,000 (0.3 s a chunk at 100k accounts), for rows whose order the rules
+    do not read, or read within an account only (subscriptions, met goals: ordered here)."""
+    if not queryset.query.order_by:
+        queryset = queryset.order_by()
     return pd.DataFrame.from_records(list(queryset.values_list(*columns)), columns=columns)
 
 
@@ -124,7 +130,10 @@ def subscriptions(window: OfferWindow) -> pd.DataFrame:
     """Subscriptions in force on the run date (trials included), with last month's usage and
     the two 30-day windows (counts summed, levels averaged: accounts.scoring.monthly_usage)."""
     subs = frame(
-        in_force(window.run_date).filter(window.accounts()),
+        # newest first within an account, as the model orders them (the id breaks ties)
+        in_force(window.run_date)
+        .filter(window.accounts())
+        .order_by("account_id", "-started_on", "id"),
         "id",
         "account_id",
         "product_id",
@@ -290,7 +299,7 @@ def met_watch_conditions(window: OfferWindow) -> pd.DataFrame:
     """Intermediate goals met on the run date (their opportunity was made by the goal check)."""
     rows = WatchCondition.objects.filter(
         window.accounts(), status=WatchCondition.Status.MET, evaluated_on=window.run_date
-    )
+    ).order_by("deadline", "pk")
     return frame(
         rows,
         "id",
