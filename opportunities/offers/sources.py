@@ -322,6 +322,7 @@ def loyal_ownership(*, run_date: datetime.date, day: datetime.date | None, tiers
     rows = (
         in_force(run_date)
         .filter(account_id__in=loyal)
+        .order_by()
         .values_list("account_id", "product_id")
         .distinct()
         .iterator(chunk_size=20_000)
