@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('run_date', models.DateField(unique=True, verbose_name='run date')),
                 ('status', models.CharField(choices=[('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], max_length=8, verbose_name='status')),
-                ('scores_on', models.DateField(blank=True, null=True, verbose_name='scores of')),
+                ('scores_on', models.DateField(blank=True, null=True, verbose_name='day of the scores')),
                 ('affinity', models.JSONField(default=list, help_text='What loyal customers own together, as every chunk of this run reads it.', verbose_name='product affinity')),
                 ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),

@@ -234,7 +234,7 @@ class OfferRun(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     # Learnt once from every account before the chunks, each chunk reading its own accounts
     # only: the day of the scores the rules read, and the cross-sell affinity (offers.affinity).
-    scores_on = models.DateField(_("scores of"), null=True, blank=True)
+    scores_on = models.DateField(_("day of the scores"), null=True, blank=True)
     affinity = models.JSONField(
         _("product affinity"),
         default=list,
