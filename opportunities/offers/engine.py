@@ -1,6 +1,6 @@
 """The offers step of a chunk of accounts: every rule, through the gates, into cards.
 
-About fifteen queries for a chunk's account-id range (run.py sends the chunks to the workers),
+About twenty queries for a chunk's account-id range (run.py sends the chunks to the workers),
 then bulk inserts. Idempotent for its date: a product with a live card, an open opportunity
 or a recent dismissal is a gate, and the contact cap counts the cards already made on the run
 date, so a rerun adds nothing.
@@ -86,11 +86,6 @@ def night_learn(*, run_date: datetime.date) -> Night:
     return Night(scores_on=day, affinity=product_affinity(ownership))
 
 
-def no_candidates(frame: pd.DataFrame) -> pd.DataFrame:
-    frame.attrs.update(held_back={}, hits=pd.DataFrame(columns=HIT_COLUMNS))
-    return frame
-
-
 def offer_candidates(*, window: sources.OfferWindow, night: Night) -> pd.DataFrame:
     """Every candidate card of the window's accounts that passes the gates, with probability,
     expected value, timing, rep and success story; the `held_back` attribute says why others
@@ -99,9 +94,9 @@ def offer_candidates(*, window: sources.OfferWindow, night: Night) -> pd.DataFra
     accounts = sources.accounts(window)
     scores = sources.scores(window, day=night.scores_on)
     products = sources.products()
+    # No early return without subscriptions: a chunk may have none, and a goal met at one of
+    # its accounts still makes its card, as it did when the whole base was one pass.
     subs = sources.subscriptions(window)
-    if subs.empty:
-        return no_candidates(pd.DataFrame())
     found = pd.concat(
         [
             rules.upsell(subs, products, config, window.run_date),
@@ -122,7 +117,8 @@ def offer_candidates(*, window: sources.OfferWindow, night: Night) -> pd.DataFra
     offers = found.merge(accounts, on="account_id")
     offers = offers.merge(scores, on="account_id", how="left")
     if offers.empty:
-        return no_candidates(offers)
+        offers.attrs.update(held_back={}, hits=pd.DataFrame(columns=HIT_COLUMNS))
+        return offers
 
     masks = gate_masks(
         offers,

@@ -23,6 +23,7 @@ from tests.accounts.factories import (
     UsageRecordFactory,
 )
 
+from .factories import HearingFactory, OpportunityFactory, WatchConditionFactory
 from .offer_world import RUN, days, family_of_two, scored
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,30 @@ def test_chunks_of_one_account_give_the_cards_and_hits_of_one_pass(base):
     assert cross.product == base["popular"]
     assert cross.reasons[1]["params"]["confidence"] == 60  # 3 of the 5 loyal owners of Lite
     assert len(hits) == whole["rule_hits"]
+
+
+@pytest.mark.parametrize("chunk_size", [1, 100])
+def test_a_goal_met_at_an_account_without_subscriptions_gets_its_card(base, rep, chunk_size):
+    """In a chunk of its own too, where no account has a subscription for the rules to read."""
+    account = AccountFactory(owner=rep)
+    scored(account, "high")
+    lite = base["accounts"][0].subscriptions.first().product
+    WatchConditionFactory(
+        hearing=HearingFactory(account=account, held_on=days(-40)),
+        product=lite,
+        status="met",
+        evaluated_on=RUN,
+        opportunity=OpportunityFactory(account=account, owner=rep, to_product=None),
+    )
+
+    offers_generate(run_date=RUN, chunk_size=chunk_size)
+
+    card = OfferCard.objects.get(account=account)
+    assert (card.rule, card.product, card.source) == (
+        "watch_condition_met",
+        lite,
+        "hearing_trigger",
+    )
 
 
 def test_each_chunk_is_written_once_and_a_night_left_half_done_is_resumed(base):
