@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from django.db.models import Count, Max, Q, Sum
 
+from accounts.frames import query_frame
 from accounts.models import (
     Account,
     Activity,
@@ -30,13 +31,14 @@ USAGE_DAYS = 30  # utilisation and growth over the last 30 days against the 30 b
 
 
 def frame(queryset, *columns: str) -> pd.DataFrame:
-    """The `columns` of `queryset`, in its own order_by only: a model's default ordering (an
-    account's name, for subscriptions and scores) joined and sorted every account of the base
-    for each chunk of 10,000 (0.3 s a chunk at 100k accounts), for rows whose order the rules
-    do not read, or read within an account only (subscriptions, met goals: ordered here)."""
+    """The `columns` of `queryset` (accounts.frames.query_frame: no per-value converters), in
+    its own order_by only: a model's default ordering (an account's name, for subscriptions
+    and scores) joined and sorted every account of the base for each chunk of 10,000 (0.3 s a
+    chunk at 100k accounts), for rows whose order the rules do not read, or read within an
+    account only (subscriptions, met goals: ordered here)."""
     if not queryset.query.order_by:
         queryset = queryset.order_by()
-    return pd.DataFrame.from_records(list(queryset.values_list(*columns)), columns=columns)
+    return query_frame(queryset, *columns)
 
 
 def last_full_month(day: datetime.date) -> tuple[datetime.date, datetime.date]:
