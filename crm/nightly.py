@@ -15,8 +15,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.scoring.run import scoring_run_execute
-from opportunities.offers.engine import offers_generate
 from opportunities.offers.publish import offers_publish
+from opportunities.offers.run import offers_generate
 from opportunities.services import watch_conditions_evaluate
 
 from .analytics.warmup import reports_warm
@@ -55,9 +55,24 @@ def loyalty_scores_nightly(*, run_date: datetime.date) -> None:
     scoring_run_execute(as_of=run_date - datetime.timedelta(days=1), dispatch=True)
 
 
+def offer_chunks_send(run_date: datetime.date, chunks: list[tuple[int, int]]) -> None:
+    """Send the offers step's chunks to the workers as a Celery group (run in-process when
+    tasks are eager)."""
+    from celery import group
+
+    from .tasks import offer_chunk
+
+    group(offer_chunk.si(run_date.isoformat(), lo, hi) for lo, hi in chunks).apply_async()
+
+
 def offer_cards_generate(*, run_date: datetime.date) -> None:
-    """Turn the night's scores, usage and met goals into next-best-offer cards."""
-    logger.info("offers %s: %s", run_date, offers_generate(run_date=run_date))
+    """Turn the night's scores, usage and met goals into next-best-offer cards.
+
+    Like the score step, in chunks of accounts that the workers share while this step writes
+    chunks itself and waits on the ledger (opportunities.offers.run.offers_generate).
+    """
+    result = offers_generate(run_date=run_date, dispatch=offer_chunks_send)
+    logger.info("offers %s: %s", run_date, result)
 
 
 def offer_cards_publish(*, run_date: datetime.date) -> None:

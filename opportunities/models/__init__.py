@@ -12,7 +12,15 @@ from .hearings import (
     Signal,
     WatchCondition,
 )
-from .offers import DismissReason, OfferCard, OfferGate, OfferRuleHit, OfferSource
+from .offers import (
+    DismissReason,
+    OfferCard,
+    OfferChunk,
+    OfferGate,
+    OfferRuleHit,
+    OfferRun,
+    OfferSource,
+)
 from .pipeline import DEFAULT_PROBABILITY, Opportunity, OpportunityType, Source, Stage, StageChange
 from .qbr import QBRActionItem, QBRGoal, QBRMeeting, quarter_of
 from .texts import NEGATIVE_AMOUNT, PROBABILITY_RANGE, THRESHOLD_POSITIVE, in_current_language
@@ -30,8 +38,10 @@ __all__ = [
     "Hearing",
     "Metric",
     "OfferCard",
+    "OfferChunk",
     "OfferGate",
     "OfferRuleHit",
+    "OfferRun",
     "OfferSource",
     "Opportunity",
     "OpportunityType",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Product, SuccessStory
@@ -44,7 +45,9 @@ class OfferCard(models.Model):
 
     # No index of their own for the account and the rep: the (account, status) and (rep,
     # status, value) indexes below lead with them, and each index more costs every nightly
-    # insert (76,000 cards at 100k accounts).
+    # insert (76,000 cards at 100k accounts). Nor for the current plan and the success story:
+    # no page looks cards up by them, only deleting a product or a story does (a scan of the
+    # cards, rare); the opportunity's index holds the few cards that have one (see Meta).
     account = models.ForeignKey(
         Account,
         on_delete=models.CASCADE,
@@ -74,6 +77,7 @@ class OfferCard(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("current plan"),
+        db_index=False,
     )
     source = models.CharField(_("source"), max_length=16, choices=OfferSource.choices)
     # The campaign target or the watch condition behind the card (apps above opportunities
@@ -103,6 +107,7 @@ class OfferCard(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("success story"),
+        db_index=False,
     )
     generated_on = models.DateField(_("generated on"))
     status = models.CharField(
@@ -121,6 +126,7 @@ class OfferCard(models.Model):
         blank=True,
         related_name="offer_cards",
         verbose_name=_("opportunity"),
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -151,6 +157,13 @@ class OfferCard(models.Model):
                 fields=["rep", "-expected_value", "id"],
                 condition=Q(status__in=["open", "snoozed"]),
                 name="offer_live_by_rep_and_value",
+            ),
+            # Only a met goal's card has an opportunity when it is made: the engine's other
+            # cards (all but a handful a night) then cost this index nothing.
+            models.Index(
+                fields=["opportunity"],
+                condition=Q(opportunity__isnull=False),
+                name="offer_card_by_opportunity",
             ),
         ]
 
@@ -207,3 +220,60 @@ class OfferRuleHit(models.Model):
 
     def __str__(self):
         return f"{self.run_date} {self.account_id}/{self.product_id}: {self.rule}"
+
+
+class OfferRun(models.Model):
+    """The ledger of one night's offers step: what every chunk shares, and its chunks."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    run_date = models.DateField(_("run date"), unique=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    # Learnt once from every account before the chunks, each chunk reading its own accounts
+    # only: the day of the scores the rules read, and the cross-sell affinity (offers.affinity).
+    scores_on = models.DateField(_("day of the scores"), null=True, blank=True)
+    affinity = models.JSONField(
+        _("product affinity"),
+        default=list,
+        help_text=_("What loyal customers own together, as every chunk of this run reads it."),
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("offer run")
+        verbose_name_plural = _("offer runs")
+        ordering = ["-run_date"]
+
+    def __str__(self):
+        return f"{self.run_date} ({self.get_status_display()})"
+
+
+class OfferChunk(models.Model):
+    """One account-id range of an offer run; done once its cards and rule hits are written."""
+
+    run = models.ForeignKey(
+        OfferRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run")
+    )
+    lo = models.PositiveBigIntegerField(_("first account id"))
+    hi = models.PositiveBigIntegerField(_("last account id"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    # cards, rule hits and candidates held back per gate: summed for the night's log
+    counts = models.JSONField(_("counts"), default=dict)
+
+    class Meta:
+        verbose_name = _("offer chunk")
+        verbose_name_plural = _("offer chunks")
+        ordering = ["run", "lo"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "lo"], name="offer_chunk_one_per_range"),
+            models.CheckConstraint(condition=Q(lo__lte=models.F("hi")), name="offer_chunk_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.run.run_date} [{self.lo}, {self.hi}]"

@@ -1,18 +1,26 @@
-"""The nightly "offers" step: every rule over every account, through the gates, into cards.
+"""The offers step of a chunk of accounts: every rule, through the gates, into cards.
 
-About fifteen queries whatever the number of accounts, then bulk inserts. Idempotent for
-its date: a product with a live card, an open opportunity or a recent dismissal is a gate,
-and the contact cap counts the cards already made on the run date, so a rerun adds nothing.
+About twenty queries for a chunk's account-id range (run.py sends the chunks to the workers),
+then bulk inserts. Idempotent for its date: a product with a live card, an open opportunity
+or a recent dismissal is a gate, and the contact cap counts the cards already made on the run
+date, so a rerun adds nothing.
 
-The step also keeps every rule hit of the night, held back or not (OfferRuleHit), replacing
-the date's rows: the whitespace grid reads them as "eligible". Storing them costs one bulk
-write here, where every rule already ran over every account; evaluating the rules again for
-a page would need the whole base anyway (cross-sell affinity is learnt from every loyal
-account) and could not give the grid's totals over 100,000 accounts in a request.
+A chunk also keeps every rule hit of its accounts that night, held back or not
+(OfferRuleHit), replacing the date's rows of its range: the whitespace grid reads them as
+"eligible". Storing them costs one bulk write here, where every rule already ran over every
+account; evaluating the rules again for a page would need the whole base anyway (cross-sell
+affinity is learnt from every loyal account) and could not give the grid's totals over
+100,000 accounts in a request.
+
+What needs every account is learnt once a night before the chunks (night_learn) and handed
+to each: the day of the scores read and the cross-sell affinity. Every other rule and gate
+reads one account's rows only (the contact cap is per account, not per rep), so a chunk
+gives exactly the cards and hits the whole base would give for its accounts.
 """
 
 import datetime
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -24,6 +32,7 @@ from accounts.bulk_json import json_rows_sql
 
 from ..models import OfferCard, OfferGate, OfferRuleHit, OpportunityType
 from . import rules, sources
+from .affinity import product_affinity
 from .gates import gate_masks, within_contact_cap
 from .timing import moments, upcoming_qbrs
 
@@ -57,36 +66,50 @@ def rule_settings() -> rules.RuleSettings:
         trial_days=settings.OFFER_TRIAL_DAYS,
         renewal_days=settings.OFFER_RENEWAL_DAYS,
         anchor_share=settings.OFFER_ANCHOR_SHARE,
-        affinity_tiers=tuple(settings.OFFER_AFFINITY_TIERS),
     )
 
 
-def offer_candidates(*, run_date: datetime.date) -> pd.DataFrame:
-    """Every candidate card of `run_date` that passes the gates, with probability, expected
-    value, timing, rep and success story; the `held_back` attribute says why others did not."""
-    window = sources.OfferWindow(run_date=run_date)
+@dataclass(frozen=True)
+class Night:
+    """What every chunk of a night shares, learnt once from every account before them."""
+
+    scores_on: datetime.date | None  # the latest day scored on or before the run date
+    affinity: pd.DataFrame  # what loyal customers own together (affinity.product_affinity)
+
+
+def night_learn(*, run_date: datetime.date) -> Night:
+    """The day of the scores every chunk reads and the cross-sell affinity of the whole base."""
+    day = sources.scores_day(run_date)
+    ownership = sources.loyal_ownership(
+        run_date=run_date, day=day, tiers=settings.OFFER_AFFINITY_TIERS
+    )
+    return Night(scores_on=day, affinity=product_affinity(ownership))
+
+
+def offer_candidates(*, window: sources.OfferWindow, night: Night) -> pd.DataFrame:
+    """Every candidate card of the window's accounts that passes the gates, with probability,
+    expected value, timing, rep and success story; the `held_back` attribute says why others
+    did not, `hits` holds every rule hit and the gate that held it back."""
     config = rule_settings()
-    accounts = sources.accounts()
-    scores = sources.scores(window)
+    accounts = sources.accounts(window)
+    scores = sources.scores(window, day=night.scores_on)
     products = sources.products()
+    # No early return without subscriptions: a chunk may have none, and a goal met at one of
+    # its accounts still makes its card, as it did when the whole base was one pass.
     subs = sources.subscriptions(window)
-    if subs.empty:
-        empty = pd.DataFrame()
-        empty.attrs.update(held_back={}, hits=pd.DataFrame(columns=HIT_COLUMNS))
-        return empty
     found = pd.concat(
         [
-            rules.upsell(subs, products, config, run_date),
+            rules.upsell(subs, products, config, window.run_date),
             rules.cross_sell(
                 subs,
                 products,
-                scores,
+                night.affinity,
                 sources.complements(),
                 sources.product_motives(),
                 sources.hearing_motives(window),
                 config,
             ),
-            rules.down_sell(subs, products, scores, config, run_date),
+            rules.down_sell(subs, products, scores, config, window.run_date),
             rules.watch_conditions_met(sources.met_watch_conditions(window), subs, products),
         ],
         ignore_index=True,
@@ -107,7 +130,7 @@ def offer_candidates(*, run_date: datetime.date) -> pd.DataFrame:
             hesitation_days=settings.HEARING_HESITATION_FOLLOW_UP_DAYS,
         ),
         blocked=sources.blocked_products(window, cooldown_days=settings.OFFER_COOLDOWN_DAYS),
-        run_date=run_date,
+        run_date=window.run_date,
     )
     # A met goal already has its opportunity: that one is not a reason to hold the card back.
     masks["taken"] &= offers["rule"].ne("watch_condition_met") | offers["opportunity_id"].isna()
@@ -141,8 +164,8 @@ def offer_candidates(*, run_date: datetime.date) -> pd.DataFrame:
 
     offers["timing"] = moments(
         offers,
-        qbrs=upcoming_qbrs(run_date=run_date, days=settings.OFFER_QBR_WINDOW_DAYS),
-        run_date=run_date,
+        qbrs=upcoming_qbrs(window, days=settings.OFFER_QBR_WINDOW_DAYS),
+        run_date=window.run_date,
         months_ahead=settings.OFFER_FISCAL_MONTHS_AHEAD,
     )
     stories = sources.success_stories()
@@ -245,24 +268,28 @@ def cards_insert(cards: pd.DataFrame, *, run_date: datetime.date) -> None:
 
 
 @transaction.atomic
-def offers_generate(*, run_date: datetime.date) -> dict[str, int]:
-    """Write the cards of `run_date` (see offer_candidates); returns counts for the log."""
-    offers = offer_candidates(run_date=run_date)
+def offers_write(*, window: sources.OfferWindow, night: Night) -> dict[str, int]:
+    """Write the cards and rule hits of the window's accounts (see offer_candidates); returns
+    counts for the log: cards, rule hits, and candidates held back per gate."""
+    offers = offer_candidates(window=window, night=night)
     cards = card_frame(offers) if len(offers) else offers
     for start in range(0, len(cards), CARD_BATCH):
-        cards_insert(cards.iloc[start : start + CARD_BATCH], run_date=run_date)
-    hits = offer_rule_hits_replace(run_date=run_date, hits=offers.attrs["hits"])
-    result = {"cards": len(offers), "rule_hits": hits, **offers.attrs.get("held_back", {})}
-    logger.info("offers %s: %s", run_date, result)
-    return result
+        cards_insert(cards.iloc[start : start + CARD_BATCH], run_date=window.run_date)
+    hits = offer_rule_hits_replace(window=window, hits=offers.attrs["hits"])
+    return {"cards": len(offers), "rule_hits": hits, **offers.attrs["held_back"]}
 
 
-def offer_rule_hits_replace(*, run_date: datetime.date, hits: pd.DataFrame) -> int:
-    """Replace the rule hits of `run_date` (and drop those past RULE_HITS_KEEP_DAYS)."""
+def offer_rule_hits_purge(*, run_date: datetime.date) -> None:
+    """Drop the rule hits older than RULE_HITS_KEEP_DAYS before `run_date`."""
     OfferRuleHit.objects.filter(
         run_date__lt=run_date - datetime.timedelta(days=RULE_HITS_KEEP_DAYS)
     ).delete()
-    OfferRuleHit.objects.filter(run_date=run_date).delete()
+
+
+def offer_rule_hits_replace(*, window: sources.OfferWindow, hits: pd.DataFrame) -> int:
+    """Replace the rule hits of the window's run date and accounts."""
+    run_date = window.run_date
+    OfferRuleHit.objects.filter(window.accounts(), run_date=run_date).delete()
     rows = list(
         zip(
             [run_date] * len(hits),

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from ..models import OfferSource, OpportunityType
-from .affinity import product_affinity
 
 CANDIDATE_COLUMNS = [
     "account_id",
@@ -40,7 +39,6 @@ class RuleSettings:
     trial_days: int
     renewal_days: int
     anchor_share: float
-    affinity_tiers: tuple[str, ...]
 
 
 def reason(code: str, **params) -> dict:
@@ -169,18 +167,17 @@ def upsell(
 def cross_sell(
     subs: pd.DataFrame,
     products: pd.DataFrame,
-    scores: pd.DataFrame,
+    affinity: pd.DataFrame,
     complements: pd.DataFrame,
     product_motives: pd.DataFrame,
     heard_motives: pd.DataFrame,
     settings: RuleSettings,
 ) -> pd.DataFrame:
     """Add-ons that complement what the account has, ranked by what loyal customers own
-    together (lift, then confidence) and by the buying motives heard; only those costing at
-    most the anchor share of the account's current monthly spend. One per account."""
+    together (`affinity`: lift, then confidence, learnt from the whole base, see
+    affinity.product_affinity) and by the buying motives heard; only those costing at most
+    the anchor share of the account's current monthly spend. One per account."""
     owned = subs[["account_id", "product_id"]].drop_duplicates()
-    loyal = scores.loc[scores["tier"].isin(settings.affinity_tiers), "account_id"]
-    rules = product_affinity(owned[owned["account_id"].isin(loyal)])
 
     paying = subs[subs["status"].ne("trial")]
     spend = paying.groupby("account_id")["monthly_amount"].sum().rename("spend")
@@ -190,7 +187,7 @@ def cross_sell(
     offers = offers.rename(columns={"add_on_id": "product_id"})
     offers = offers.merge(owned.assign(owns=True), on=["account_id", "product_id"], how="left")
     offers = offers[offers["owns"].isna()].drop(columns="owns")
-    offers = offers.merge(rules, on=["anchor_id", "product_id"], how="left")
+    offers = offers.merge(affinity, on=["anchor_id", "product_id"], how="left")
     offers[["support", "confidence", "lift"]] = offers[["support", "confidence", "lift"]].fillna(0)
     offers = offers.merge(add_ons[["product_id", "monthly_price"]], on="product_id")
     offers = offers.merge(spend.reset_index(), on="account_id")

@@ -1,4 +1,8 @@
-"""What the offer engine reads, one query per source, as DataFrames over every account."""
+"""What the offer engine reads, one query per source, as DataFrames over a chunk's accounts.
+
+Each source reads the account-id range of its OfferWindow; what needs every account (the day
+of the scores, who owns what among loyal customers) is read once per night, before the chunks.
+"""
 
 import datetime
 from dataclasses import dataclass
@@ -6,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db.models import Count, Max, Q, Sum
 
+from accounts.frames import query_frame
 from accounts.models import (
     Account,
     Activity,
@@ -24,7 +29,14 @@ USAGE_DAYS = 30  # utilisation and growth over the last 30 days against the 30 b
 
 
 def frame(queryset, *columns: str) -> pd.DataFrame:
-    return pd.DataFrame.from_records(list(queryset.values_list(*columns)), columns=columns)
+    """The `columns` of `queryset` (accounts.frames.query_frame: no per-value converters), in
+    its own order_by only: a model's default ordering (an account's name, for subscriptions
+    and scores) joined and sorted every account of the base for each chunk of 10,000 (0.3 s a
+    chunk at 100k accounts), for rows whose order the rules do not read, or read within an
+    account only (subscriptions, met goals: ordered here)."""
+    if not queryset.query.order_by:
+        queryset = queryset.order_by()
+    return query_frame(queryset, *columns)
 
 
 def last_full_month(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -35,13 +47,19 @@ def last_full_month(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 @dataclass(frozen=True)
 class OfferWindow:
-    """The run date and the data day (the day before, the last complete day of data)."""
+    """The run date, its data day (the day before, the last complete day of data) and the
+    account-id range lo..hi of a chunk."""
 
     run_date: datetime.date
+    lo: int
+    hi: int
 
     @property
     def as_of(self) -> datetime.date:
         return self.run_date - datetime.timedelta(days=1)
+
+    def accounts(self, field: str = "account_id") -> Q:
+        return Q(**{f"{field}__gte": self.lo, f"{field}__lte": self.hi})
 
     def days_before(self, days: int) -> datetime.date:
         return self.run_date - datetime.timedelta(days=days)
@@ -50,9 +68,9 @@ class OfferWindow:
         return self.run_date + datetime.timedelta(days=days)
 
 
-def accounts() -> pd.DataFrame:
+def accounts(window: OfferWindow) -> pd.DataFrame:
     return frame(
-        Account.objects.all(),
+        Account.objects.filter(window.accounts("id")),
         "id",
         "owner_id",
         "industry",
@@ -62,11 +80,15 @@ def accounts() -> pd.DataFrame:
     ).rename(columns={"id": "account_id"})
 
 
-def scores(window: OfferWindow) -> pd.DataFrame:
-    """Each account's latest loyalty score on or before the run date."""
-    latest = LoyaltyScore.objects.filter(as_of__lte=window.run_date).aggregate(day=Max("as_of"))
+def scores_day(run_date: datetime.date) -> datetime.date | None:
+    """The latest day scored on or before the run date: the night reads every score of it."""
+    return LoyaltyScore.objects.filter(as_of__lte=run_date).aggregate(day=Max("as_of"))["day"]
+
+
+def scores(window: OfferWindow, *, day: datetime.date | None) -> pd.DataFrame:
+    """The loyalty scores of `day` (scores_day)."""
     rows = frame(
-        LoyaltyScore.objects.filter(as_of=latest["day"]),
+        LoyaltyScore.objects.filter(window.accounts(), as_of=day),
         "account_id",
         "score",
         "tier",
@@ -95,17 +117,23 @@ def products() -> pd.DataFrame:
     return rows
 
 
-def subscriptions(window: OfferWindow) -> pd.DataFrame:
-    """Subscriptions in force on the run date (trials included), with last month's usage and
-    the two 30-day windows (counts summed, levels averaged: accounts.scoring.monthly_usage)."""
-    day = window.run_date
-    rows = (
+def in_force(day: datetime.date):
+    """Subscriptions in force on `day`, trials included."""
+    return (
         Subscription.objects.filter(started_on__lte=day)
         .exclude(status=Subscription.Status.CANCELLED)
         .exclude(cancelled_on__lte=day)
     )
+
+
+def subscriptions(window: OfferWindow) -> pd.DataFrame:
+    """Subscriptions in force on the run date (trials included), with last month's usage and
+    the two 30-day windows (counts summed, levels averaged: accounts.scoring.monthly_usage)."""
     subs = frame(
-        rows,
+        # newest first within an account, as the model orders them (the id breaks ties)
+        in_force(window.run_date)
+        .filter(window.accounts())
+        .order_by("account_id", "-started_on", "id"),
         "id",
         "account_id",
         "product_id",
@@ -137,7 +165,15 @@ def usage_windows(window: OfferWindow) -> pd.DataFrame:
     before = Q(date__gt=window.days_before(2 * USAGE_DAYS + 1), date__lte=split)
     month = Q(date__gte=month_start, date__lte=month_end)
     rows = (
-        UsageRecord.objects.filter(date__gte=first, date__lte=last)
+        UsageRecord.objects.filter(
+            window.accounts(),
+            # the same range on the joined subscriptions, as in accounts.scoring.sources.usage:
+            # PostgreSQL then hashes the chunk's subscriptions, not all of them
+            subscription__account_id__gte=window.lo,
+            subscription__account_id__lte=window.hi,
+            date__gte=first,
+            date__lte=last,
+        )
         .values("subscription_id")
         .annotate(
             used_recently=Sum(monthly_usage(USAGE_DAYS), filter=recent),
@@ -164,7 +200,9 @@ def product_motives() -> pd.DataFrame:
 def hearing_motives(window: OfferWindow) -> pd.DataFrame:
     """The buying motives heard at each account in the last year (hearings' motive tags)."""
     through = Hearing.motives.through.objects.filter(
-        hearing__held_on__gt=window.days_before(365), hearing__held_on__lte=window.run_date
+        window.accounts("hearing__account_id"),
+        hearing__held_on__gt=window.days_before(365),
+        hearing__held_on__lte=window.run_date,
     )
     return (
         frame(through, "hearing__account_id", "buyingmotive_id")
@@ -182,16 +220,19 @@ def success_stories() -> pd.DataFrame:
 def quiet_signals(window: OfferWindow, *, detractor_days: int, hesitation_days: int):
     """Accounts inside a quiet period for each reason: detractor, complaint, hesitation."""
     detractors = NPSResponse.objects.filter(
+        window.accounts(),
         score__lte=6,
         answered_on__gt=window.days_before(detractor_days),
         answered_on__lte=window.run_date,
     ).values_list("account_id", flat=True)
     complaints = Activity.objects.filter(
         Q(resolved_on__isnull=True) | Q(resolved_on__gt=window.run_date),
+        window.accounts(),
         kind__in=Activity.NEGATIVE_KINDS,
         occurred_on__lte=window.run_date,
     ).values_list("account_id", flat=True)
     hesitations = Hearing.objects.filter(
+        window.accounts(),
         hesitant=True,
         held_on__gt=window.days_before(hesitation_days),
         held_on__lte=window.run_date,
@@ -210,12 +251,15 @@ def contacts(window: OfferWindow, *, days: int) -> pd.Series:
     candidates they took the slots from must stay capped."""
     since = window.days_before(days)
     cards = (
-        OfferCard.objects.filter(generated_on__gt=since, generated_on__lte=window.run_date)
+        OfferCard.objects.filter(
+            window.accounts(), generated_on__gt=since, generated_on__lte=window.run_date
+        )
         .values("account_id")
         .annotate(n=Count("pk"))
     )
     touches = (
         Activity.objects.filter(
+            window.accounts(),
             kind__in=Activity.CONTACT_KINDS,
             occurred_on__gt=since,
             occurred_on__lte=window.run_date,
@@ -232,12 +276,13 @@ def contacts(window: OfferWindow, *, days: int) -> pd.Series:
 def blocked_products(window: OfferWindow, *, cooldown_days: int) -> pd.DataFrame:
     """(account, product) pairs no card may offer: a live card, an open opportunity for it,
     or a card dismissed within the cooldown."""
-    live = OfferCard.objects.filter(status__in=OfferCard.LIVE)
+    live = OfferCard.objects.filter(window.accounts(), status__in=OfferCard.LIVE)
     dismissed = OfferCard.objects.filter(
+        window.accounts(),
         status=OfferCard.Status.DISMISSED,
         acted_at__date__gt=window.days_before(cooldown_days),
     )
-    opportunities = Opportunity.objects.open().filter(to_product__isnull=False)
+    opportunities = Opportunity.objects.open().filter(window.accounts(), to_product__isnull=False)
     return pd.concat(
         [
             frame(live, "account_id", "product_id"),
@@ -253,8 +298,8 @@ def blocked_products(window: OfferWindow, *, cooldown_days: int) -> pd.DataFrame
 def met_watch_conditions(window: OfferWindow) -> pd.DataFrame:
     """Intermediate goals met on the run date (their opportunity was made by the goal check)."""
     rows = WatchCondition.objects.filter(
-        status=WatchCondition.Status.MET, evaluated_on=window.run_date
-    )
+        window.accounts(), status=WatchCondition.Status.MET, evaluated_on=window.run_date
+    ).order_by("deadline", "pk")
     return frame(
         rows,
         "id",
@@ -265,3 +310,12 @@ def met_watch_conditions(window: OfferWindow) -> pd.DataFrame:
         "promised_action",
         "opportunity_id",
     ).rename(columns={"id": "condition_id"})
+
+
+def loyal_ownership(*, run_date: datetime.date, day: datetime.date | None, tiers) -> pd.DataFrame:
+    """(account, product) pairs in force on the run date at every account scored in `tiers` on
+    `day`: what the cross-sell affinity is learnt from, once a night over the whole base
+    (56,459 pairs at 100k demo accounts, 8.6 MB at the peak of reading them)."""
+    loyal = LoyaltyScore.objects.filter(as_of=day, tier__in=tiers).values("account_id")
+    rows = in_force(run_date).filter(account_id__in=loyal).distinct()
+    return frame(rows, "account_id", "product_id")

@@ -10,13 +10,16 @@ import datetime
 import pandas as pd
 
 from ..models import QBRMeeting
+from .sources import OfferWindow
 
 
-def upcoming_qbrs(*, run_date: datetime.date, days: int) -> pd.Series:
+def upcoming_qbrs(window: OfferWindow, *, days: int) -> pd.Series:
     """Each account's next QBR not yet held within `days` days (offers belong in the QBR,
     not in a cold call of their own: seed 003)."""
+    run_date = window.run_date
     rows = (
         QBRMeeting.objects.filter(
+            window.accounts(),
             scheduled_on__gte=run_date,
             scheduled_on__lte=run_date + datetime.timedelta(days=days),
         )

@@ -1,14 +1,14 @@
 """The nightly chain as production runs it, timed step by step, and its naive baseline.
 
 `chain_run` starts `python -m tests.benchmarks.chain` in a process of its own on the bench
-database: it clears what the night of `run_date` wrote (its NightlyRun, the scoring ledger,
-the scores and the offer cards of that day), then claims and runs the night through
-crm.nightly (every step of NIGHTLY_STEPS, each timed) and prints JSON. Its peak memory is the
-process's own high-water mark (getrusage ru_maxrss). With `workers`, a Celery worker pool of
-that many processes runs beside it on Redis and takes its share of the scoring chunks (the
-production path: the step dispatches a group and works through chunks itself meanwhile); the
-workers' peaks are read from /proc/<pid>/status (VmHWM) of every worker process before it is
-stopped.
+database: it clears what the night of `run_date` wrote (its NightlyRun, the scoring and
+offers ledgers, the scores and the offer cards of that day), then claims and runs the night
+through crm.nightly (every step of NIGHTLY_STEPS, each timed) and prints JSON. Its peak memory
+is the process's own high-water mark (getrusage ru_maxrss). With `workers`, a Celery worker
+pool of that many processes runs beside it on Redis and takes its share of the scoring and
+offers chunks (the production path: each step dispatches a group and works through chunks
+itself meanwhile); the workers' peaks are read from /proc/<pid>/status (VmHWM) of every worker
+process before it is stopped.
 
 `naive_loop` is the baseline: the same score, one account at a time through the ORM (six
 queries and an update_or_create per account, the same maths), on a sample.
@@ -30,12 +30,13 @@ def day_clear(run_date: datetime.date) -> None:
     """Forget the night of `run_date`, so that running it again does the whole work."""
     from accounts.models import LoyaltyScore, ScoringRun
     from crm.models import NightlyRun
-    from opportunities.models import OfferCard
+    from opportunities.models import OfferCard, OfferRun
 
     as_of = run_date - datetime.timedelta(days=1)
     NightlyRun.objects.filter(run_date=run_date).delete()
     ScoringRun.objects.filter(as_of=as_of).delete()
     LoyaltyScore.objects.filter(as_of=as_of).delete()
+    OfferRun.objects.filter(run_date=run_date).delete()
     OfferCard.objects.filter(generated_on=run_date).delete()
 
 
@@ -65,21 +66,29 @@ def chain_execute(run_date: datetime.date) -> dict:
     return {"seconds": round(total, 2), "steps": seconds}
 
 
+def median(values: list) -> float | None:
+    return sorted(values)[len(values) // 2] if values else None
+
+
 def scoring_facts(as_of: datetime.date) -> dict:
     from accounts.models import LoyaltyScore, ScoringRun
-    from opportunities.models import OfferCard
+    from opportunities.models import OfferCard, OfferRun
 
     run = ScoringRun.objects.get(as_of=as_of)
     chunks = list(run.chunks.values_list("seconds", flat=True))
+    run_date = as_of + datetime.timedelta(days=1)
+    offer_chunks = list(
+        OfferRun.objects.get(run_date=run_date).chunks.values_list("seconds", flat=True)
+    )
     return {
         "accounts_scored": run.accounts_scored,
         "scores": LoyaltyScore.objects.filter(as_of=as_of).count(),
         "chunks": len(chunks),
         "chunk_size": run.chunk_size,
-        "chunk_seconds_median": sorted(chunks)[len(chunks) // 2] if chunks else None,
-        "offer_cards": OfferCard.objects.filter(
-            generated_on=as_of + datetime.timedelta(days=1)
-        ).count(),
+        "chunk_seconds_median": median(chunks),
+        "offer_cards": OfferCard.objects.filter(generated_on=run_date).count(),
+        "offer_chunks": len(offer_chunks),
+        "offer_chunk_seconds_median": median(offer_chunks),
     }
 
 

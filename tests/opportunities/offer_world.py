@@ -3,10 +3,13 @@
 import datetime
 
 from accounts.models import LoyaltyScore
-from opportunities.offers.engine import offers_generate
+from opportunities.offers.run import CHUNK_SIZE, offers_generate
 from tests.accounts.factories import PlanFactory, ProductFamilyFactory
 
 RUN = datetime.date(2026, 11, 24)  # data up to the 23rd; last full month is October
+# Accounts per chunk of the offers step in generate(); test_offers_rules runs every rule test
+# again with one account per chunk, the tests' world then spread over many chunks.
+chunk_size = CHUNK_SIZE
 
 
 def days(n: int) -> datetime.date:
@@ -47,4 +50,4 @@ def family_of_two(*, lite=100_000, standard=125_000, included=1000, overage=75, 
 
 
 def generate(run_date=RUN):
-    return offers_generate(run_date=run_date)
+    return offers_generate(run_date=run_date, chunk_size=chunk_size)

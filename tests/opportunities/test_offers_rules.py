@@ -22,9 +22,18 @@ from tests.accounts.factories import (
 from tests.opportunities.factories import HearingFactory, OpportunityFactory
 from tests.opportunities.qbr_factories import QBRFactory
 
+from . import offer_world
 from .offer_world import RUN, days, family_of_two, generate, scored
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=[offer_world.CHUNK_SIZE, 1], ids=["one chunk", "per account"])
+def chunks(request, monkeypatch):
+    """Every rule test in one chunk, and again with every account a chunk of its own: what
+    needs the whole base (the affinity of loyal customers, the day of the scores) is learnt
+    before the chunks, so the cards must be the same."""
+    monkeypatch.setattr(offer_world, "chunk_size", request.param)
 
 
 def test_overage_above_the_next_plan_states_the_monthly_saving(overage_account, rep):
