@@ -48,16 +48,15 @@ def watch_conditions_check(*, run_date: datetime.date) -> None:
 def loyalty_scores_nightly(*, run_date: datetime.date) -> None:
     """Score every account as of the day before the run, the last complete day of data.
 
-    The chunks go to the workers as a Celery group (in-process when tasks are eager) and this
-    step waits on the run ledger until all are done, scoring chunks itself meanwhile; see
+    The chunks go to the workers as a Celery group (unless tasks are eager) and this step
+    waits on the run ledger until all are done, scoring chunks itself meanwhile; see
     accounts.scoring.run.scoring_run_execute.
     """
     scoring_run_execute(as_of=run_date - datetime.timedelta(days=1), dispatch=True)
 
 
 def offer_chunks_send(run_date: datetime.date, chunks: list[tuple[int, int]]) -> None:
-    """Send the offers step's chunks to the workers as a Celery group (run in-process when
-    tasks are eager)."""
+    """Send the offers step's chunks to the workers as a Celery group."""
     from celery import group
 
     from .tasks import offer_chunk

@@ -128,11 +128,12 @@ OFFER_PROBABILITY = {
 }
 # Cards shown on the rep's dashboard before "show more".
 OFFER_DASHBOARD_CARDS = 5
-# Chunks of the nightly score that one process works on at once, each in a thread with its
-# own connection (PostgreSQL only). A chunk spends about half its time waiting on the
-# database, so two threads keep both of a 2-core machine's cores busy when the night runs in
-# one process (no broker: `run_nightly` from cron); workers take chunks on top of these.
-SCORING_THREADS = env.int("SCORING_THREADS", default=2)
+# Chunks of a nightly step (score, offers) that one process works on at once, each in a
+# thread with its own connection (PostgreSQL only; accounts.chunks). A chunk spends about half
+# its time waiting on the database, so two threads keep both of a 2-core machine's cores busy
+# when the night runs in one process (no broker: `run_nightly` from cron); workers take
+# chunks on top of these.
+NIGHTLY_THREADS = env.int("NIGHTLY_THREADS", default=2)
 
 # Reports (crm/analytics). A group of fewer accounts than this is flagged: one customer more
 # or less moves its average too much to act on (e.g. 2 accounts: one upgrade doubles it).

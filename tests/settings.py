@@ -25,7 +25,7 @@ REST_FRAMEWORK = {
 # under the real-worker tests. tests/analytics/test_pages.py checks the Redis cache itself.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# A test's rows live in a transaction that only its own connection sees; the scoring threads'
+# A test's rows live in a transaction that only its own connection sees; the nightly threads'
 # connections would find no chunk to score. tests/accounts/test_scoring_threads.py runs them
 # on a committed (transactional) database.
-SCORING_THREADS = 1
+NIGHTLY_THREADS = 1

@@ -8,19 +8,16 @@ works through the chunks not yet done; rescoring it (new weights) upserts the sa
 """
 
 import datetime
-import functools
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
-from celery import current_app
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import Account, ScoringChunk, ScoringRun, ScoringWeights
+from accounts.chunks import chunk_ranges, chunks_work, workers_take_chunks
+from accounts.models import ScoringChunk, ScoringRun, ScoringWeights
 
 from .components import component_frame, score_inputs
 from .sources import ChunkWindow, chunk_sources
@@ -34,7 +31,6 @@ logger = logging.getLogger(__name__)
 # small peak (a score row is 20 numbers). 10 chunks per 100k accounts, 100 per million, are
 # enough for several workers to share the night.
 CHUNK_SIZE = 10_000
-POLL_SECONDS = 0.5
 
 
 def loyalty_scores_compute(
@@ -43,15 +39,6 @@ def loyalty_scores_compute(
     """The component frame of accounts lo..hi as of `as_of` (six queries, no writes)."""
     window = ChunkWindow(lo=lo, hi=hi, as_of=as_of)
     return component_frame(score_inputs(chunk_sources(window)), as_of=as_of, weights=weights)
-
-
-def chunk_ranges(*, chunk_size: int) -> list[tuple[int, int]]:
-    """Account-id ranges of `chunk_size` accounts each (sparse ids still balance)."""
-    ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
-    return [
-        (ids[start], ids[min(start + chunk_size, len(ids)) - 1])
-        for start in range(0, len(ids), chunk_size)
-    ]
 
 
 @transaction.atomic
@@ -105,25 +92,6 @@ def scoring_chunk_execute(*, as_of: datetime.date, lo: int, hi: int) -> int | No
     return chunk.accounts_scored
 
 
-def chunk_score_here(chunk: tuple[int, int], *, as_of: datetime.date) -> None:
-    """One chunk in a thread of this process, on the thread's own connection, closed after."""
-    try:
-        scoring_chunk_execute(as_of=as_of, lo=chunk[0], hi=chunk[1])
-    finally:
-        connection.close()
-
-
-def chunks_score(chunks: list[tuple[int, int]], *, as_of: datetime.date) -> None:
-    """Score `chunks` in this process, SCORING_THREADS at a time on PostgreSQL."""
-    threads = settings.SCORING_THREADS if connection.vendor == "postgresql" else 1
-    if threads <= 1:
-        for lo, hi in chunks:
-            scoring_chunk_execute(as_of=as_of, lo=lo, hi=hi)
-        return
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(functools.partial(chunk_score_here, as_of=as_of), chunks))
-
-
 def pending_chunks(run: ScoringRun) -> list[tuple[int, int]]:
     return list(run.chunks.filter(done_at__isnull=True).values_list("lo", "hi"))
 
@@ -138,25 +106,25 @@ def scoring_run_execute(
     """Score every account as of `as_of`, resuming whatever an earlier attempt left undone.
 
     With `dispatch`, the pending chunks go out as a Celery group so that every worker takes a
-    share (not when tasks are eager: they would run one after the other in this process,
-    where its threads do better). The caller then works through the chunks too, up to
-    SCORING_THREADS at once, and waits on the ledger, not on the group's results: it needs no
-    result backend, it cannot deadlock a worker pool whose slots it occupies itself, and a
-    chunk whose worker died is simply taken over once its lock is released.
+    share (not when tasks are eager: accounts.chunks.workers_take_chunks). The caller then
+    works through the chunks too (accounts.chunks.chunks_work) and waits on the ledger, not
+    on the group's results: it needs no result backend, it cannot deadlock a worker pool whose
+    slots it occupies itself, and a chunk whose worker died is simply taken over once its
+    lock is released.
     """
     run = scoring_run_prepare(as_of=as_of, chunk_size=chunk_size, rescore=rescore)
     try:
         pending = pending_chunks(run)
-        if pending and dispatch and not current_app.conf.task_always_eager:
+        if pending and dispatch and workers_take_chunks():
             from celery import group
 
             from accounts.tasks import score_chunk
 
             group(score_chunk.si(as_of.isoformat(), lo, hi) for lo, hi in pending).apply_async()
-        while pending := pending_chunks(run):
-            chunks_score(pending, as_of=as_of)
-            if pending_chunks(run):
-                time.sleep(POLL_SECONDS)  # the rest are being scored by workers right now
+        chunks_work(
+            pending=lambda: pending_chunks(run),
+            execute=lambda lo, hi: scoring_chunk_execute(as_of=as_of, lo=lo, hi=hi),
+        )
     except Exception as exc:
         ScoringRun.objects.filter(pk=run.pk).update(
             status=ScoringRun.Status.FAILED, error=repr(exc)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.scoring.run import chunk_ranges
+from accounts.chunks import chunk_ranges, chunks_work, workers_take_chunks
 
 from ..models import OfferChunk, OfferRun
 from .affinity import affinity_frame, affinity_rows
@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 # pass (5.7 s against 5.3 s); chunks of 5,000: 207 MB, 7.0 s; of 20,000: 296 MB, 5.2 s.
 # 10 chunks per 100k accounts, 100 per million, for the workers to share.
 CHUNK_SIZE = 10_000
-POLL_SECONDS = 0.5
 
 # Sends the chunks (run date, [(lo, hi), …]) to the workers; the project layer's
 # crm.nightly gives one that sends a Celery group of crm.tasks.offer_chunk.
@@ -106,20 +105,19 @@ def offers_generate(
     """Write the cards and rule hits of `run_date` for every account; returns the night's
     counts (cards, rule hits, candidates held back per gate) for the log.
 
-    With `dispatch`, the pending chunks are handed to it to send to the workers; this call
-    then works through the chunks too and waits on the ledger, as the score step does
-    (accounts.scoring.run.scoring_run_execute says why).
+    With `dispatch`, the pending chunks are handed to it to send to the workers (unless tasks
+    are eager); this call then works through the chunks too and waits on the ledger, as the
+    score step does (accounts.scoring.run.scoring_run_execute says why).
     """
     run = offer_run_prepare(run_date=run_date, chunk_size=chunk_size)
     try:
         pending = pending_chunks(run)
-        if pending and dispatch is not None:
+        if pending and dispatch is not None and workers_take_chunks():
             dispatch(run_date, pending)
-        while pending := pending_chunks(run):
-            for lo, hi in pending:
-                offer_chunk_execute(run_date=run_date, lo=lo, hi=hi)
-            if pending_chunks(run):
-                time.sleep(POLL_SECONDS)  # the rest are being written by workers right now
+        chunks_work(
+            pending=lambda: pending_chunks(run),
+            execute=lambda lo, hi: offer_chunk_execute(run_date=run_date, lo=lo, hi=hi),
+        )
     except Exception as exc:
         OfferRun.objects.filter(pk=run.pk).update(status=OfferRun.Status.FAILED, error=repr(exc))
         raise

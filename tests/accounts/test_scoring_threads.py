@@ -71,11 +71,11 @@ def chunks_meet(monkeypatch) -> set[int]:
 
 
 def test_two_threads_score_what_one_does(customers, settings, monkeypatch):
-    settings.SCORING_THREADS = 1
+    settings.NIGHTLY_THREADS = 1
     scoring_run_execute(as_of=D, chunk_size=2)
     alone = rows()
 
-    settings.SCORING_THREADS = 2
+    settings.NIGHTLY_THREADS = 2
     threads = chunks_meet(monkeypatch)
     scoring_run_execute(as_of=D, chunk_size=2, rescore=True)
 
@@ -90,7 +90,7 @@ def test_without_a_broker_the_chunks_go_to_threads_not_to_eager_tasks(
 ):
     # Eager tasks would score the group's chunks one after the other, in this thread.
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
-    settings.SCORING_THREADS = 2
+    settings.NIGHTLY_THREADS = 2
     threads = chunks_meet(monkeypatch)
 
     scoring_run_execute(as_of=D, chunk_size=2, dispatch=True)
