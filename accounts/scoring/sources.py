@@ -14,7 +14,6 @@ import pandas as pd
 from django.conf import settings
 from django.db.models import (
     Avg,
-    Case,
     Count,
     F,
     FloatField,
@@ -24,8 +23,6 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import Cast, Coalesce, Lag
@@ -139,30 +136,38 @@ def orders(window: ChunkWindow) -> pd.DataFrame:
     return frame(rows, "account_id", "last_ordered_on", "orders_recently", "spend_recently")
 
 
-def monthly_usage(days: int, *, prefix: str = ""):
-    """A usage row's share of a month-like window of `days` days, in the plan's own terms.
+def usage_sums(name: str, *, within: Q, prefix: str = "") -> dict[str, Sum]:
+    """The two sums a usage window is made of (`within` selects its rows), to be combined by
+    monthly_usage: a counted product's (leads, documents) rows add up over the window, a level
+    product's (active seats) rows are levels, whose window figure is their average.
 
-    A counted product's (leads, documents) rows add up over the window; a level product's
-    (active seats) rows are levels, so the window's figure is their average: each row
-    counts 1/days of its level. Summed, either compares with the plan's included usage.
+    Each is a sum of the stored decimals, which is exact: summed as floats, the figure's last
+    digits depended on the order the rows came in, which a copy of the same database, or
+    another plan, changes (the fault drills compare a night's rows to the digit).
     `prefix` reaches usage rows from another model ("usage_records__" from a subscription).
     """
-    level = Product.UsageMeasure.LEVEL
     measure = "product__usage_measure" if prefix else "subscription__product__usage_measure"
-    quantity = Cast(f"{prefix}quantity", FloatField())
-    return Case(
-        # float division: SQLite would divide a whole-number decimal as an integer
-        When(**{measure: level}, then=quantity / Value(float(days))),
-        default=quantity,
-        output_field=FloatField(),
-    )
+    level = Q(**{measure: Product.UsageMeasure.LEVEL})
+    quantity = f"{prefix}quantity"
+    return {
+        f"{name}_levels": Sum(quantity, filter=within & level),
+        f"{name}_counts": Sum(quantity, filter=within & ~level),
+    }
+
+
+def monthly_usage(rows: pd.DataFrame, name: str, *, days: int) -> pd.Series:
+    """The window `name` of usage_sums in the plans' own terms, comparable with what they
+    include: counts summed, levels averaged over the window's `days` days; NaN where the
+    window has no row at all."""
+    levels = pd.to_numeric(rows[f"{name}_levels"], errors="coerce").astype(float)
+    counts = pd.to_numeric(rows[f"{name}_counts"], errors="coerce").astype(float)
+    return (levels / days).add(counts, fill_value=0)
 
 
 def usage(window: ChunkWindow) -> pd.DataFrame:
     """Per account: metered usage over the last 30 days and the 30 days before (counts summed,
     levels averaged over the 30 days: see monthly_usage)."""
     split = window.days_before(USAGE_DAYS)
-    used = monthly_usage(USAGE_DAYS)
     rows = (
         UsageRecord.objects.filter(
             window.accounts,
@@ -176,11 +181,18 @@ def usage(window: ChunkWindow) -> pd.DataFrame:
         )
         .values("account_id")
         .annotate(
-            used_recently=Sum(used, filter=Q(date__gt=split), default=0),
-            used_before=Sum(used, filter=Q(date__lte=split), default=0),
+            **usage_sums("used_recently", within=Q(date__gt=split)),
+            **usage_sums("used_before", within=Q(date__lte=split)),
         )
     )
-    return frame(rows, "account_id", "used_recently", "used_before")
+    sums = frame(rows, "account_id", *rows.query.annotations)
+    return pd.DataFrame(
+        {
+            name: monthly_usage(sums, name, days=USAGE_DAYS).fillna(0)
+            for name in ("used_recently", "used_before")
+        },
+        index=sums.index,
+    )
 
 
 def nps_latest(window: ChunkWindow) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
 
 from accounts.frames import query_frame
 from accounts.models import (
@@ -21,7 +21,7 @@ from accounts.models import (
     SuccessStory,
     UsageRecord,
 )
-from accounts.scoring.sources import monthly_usage
+from accounts.scoring.sources import monthly_usage, usage_sums
 
 from ..models import Hearing, OfferCard, Opportunity, WatchCondition
 
@@ -128,7 +128,7 @@ def in_force(day: datetime.date):
 
 def subscriptions(window: OfferWindow) -> pd.DataFrame:
     """Subscriptions in force on the run date (trials included), with last month's usage and
-    the two 30-day windows (counts summed, levels averaged: accounts.scoring.monthly_usage)."""
+    the two 30-day windows (counts summed, levels averaged: scoring's monthly_usage)."""
     subs = frame(
         # newest first within an account, as the model orders them (the id breaks ties)
         in_force(window.run_date)
@@ -144,10 +144,7 @@ def subscriptions(window: OfferWindow) -> pd.DataFrame:
         "renewal_on",
         "trial_ends_on",
     ).rename(columns={"id": "subscription_id"})
-    subs = subs.merge(usage_windows(window), on="subscription_id", how="left")
-    for column in ("used_recently", "used_before", "used_last_month"):
-        subs[column] = pd.to_numeric(subs[column], errors="coerce").astype(float)
-    return subs
+    return subs.merge(usage_windows(window), on="subscription_id", how="left")
 
 
 def usage_windows(window: OfferWindow) -> pd.DataFrame:
@@ -176,12 +173,19 @@ def usage_windows(window: OfferWindow) -> pd.DataFrame:
         )
         .values("subscription_id")
         .annotate(
-            used_recently=Sum(monthly_usage(USAGE_DAYS), filter=recent),
-            used_before=Sum(monthly_usage(USAGE_DAYS), filter=before),
-            used_last_month=Sum(monthly_usage(month_days), filter=month),
+            **usage_sums("used_recently", within=recent),
+            **usage_sums("used_before", within=before),
+            **usage_sums("used_last_month", within=month),
         )
     )
-    usage = frame(rows, "subscription_id", "used_recently", "used_before", "used_last_month")
+    sums = frame(rows, "subscription_id", *rows.query.annotations)
+    days = {"used_recently": USAGE_DAYS, "used_before": USAGE_DAYS, "used_last_month": month_days}
+    usage = pd.DataFrame(
+        {
+            "subscription_id": sums["subscription_id"],
+            **{name: monthly_usage(sums, name, days=count) for name, count in days.items()},
+        }
+    )
     return usage.astype({"subscription_id": "int64"})  # also when empty, for the merge
 
 
