@@ -10,7 +10,7 @@ iterable of rows (dicts, tuples, or a generator that streams itself).
 import csv
 import datetime
 from collections.abc import Callable, Iterable, Iterator
-from io import BytesIO
+from io import BytesIO, StringIO
 from typing import Any
 
 from django.db.models import QuerySet
@@ -62,20 +62,24 @@ def table_rows(*, columns: list[Column], rows: Rows) -> Iterator[list[object]]:
         yield [value(row) for _label, value in columns]
 
 
-class _Echo:
-    """A file-like object whose write() hands back what it was given, for streaming CSV."""
-
-    def write(self, value):
-        return value
+# Rows per piece of a streamed CSV (~100 kB): a piece per row cost a third of the time of a
+# 100,000-row export in the response's own handling of each piece, and a write each.
+CSV_ROWS_PER_PIECE = 500
 
 
 def table_csv(*, columns: list[Column], rows: Rows) -> Iterable[str]:
     """CSV lines in UTF-8 with a byte-order mark: Excel in Japan otherwise reads Shift_JIS."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow([str(label) for label, _value in columns])
-    for row in table_rows(columns=columns, rows=rows):
-        yield writer.writerow(["" if v is None else str(v) for v in row])
+    buffer = StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow([str(label) for label, _value in columns])
+    for count, row in enumerate(table_rows(columns=columns, rows=rows), start=1):
+        writer.writerow(["" if v is None else str(v) for v in row])
+        if count % CSV_ROWS_PER_PIECE == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def table_xlsx(*, columns: list[Column], rows: Rows, title: str) -> bytes:

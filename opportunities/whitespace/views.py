@@ -44,9 +44,13 @@ def whitespace_export(request, fmt: str):
     context = selectors.grid_context(products=products, filters=filters, today=timezone.localdate())
     accounts = selectors.grid_accounts(user=request.user, filters=filters, context=context)
     base = selectors.base_accounts(user=request.user, filters=filters, context=context)
-    return table_download(
-        columns=exports.grid_columns(context.products),
+    columns, rows = exports.grid_table(
+        products=context.products,
         rows=selectors.grid_export_rows(accounts=accounts, context=context, base=base),
+    )
+    return table_download(
+        columns=columns,
+        rows=rows,
         fmt=fmt,
         filename=f"whitespace-{timezone.localdate():%Y%m%d}",
         title=str(_("Whitespace")),

@@ -201,6 +201,76 @@ def test_the_state_filter_keeps_the_accounts_with_such_a_cell(
     assert grid.page.paginator.count == len(expected)
 
 
+@pytest.mark.parametrize("word_bits", [selectors.WORD_BITS, 1])
+def test_the_whole_set_resolved_in_sql_agrees_with_each_cell_resolved_alone(
+    rep, plans, states, monkeypatch, word_bits
+):
+    """The totals, the count and the state filter come from one statement that folds each
+    account's rows into a mask per state; account by account, the cells resolved as the page
+    resolves them give the same numbers, whether the columns fit one word of flags or (one
+    column a word here) spread over several."""
+    monkeypatch.setattr(selectors, "WORD_BITS", word_bits)
+    populate(rep, plans, 10)
+    context = selectors.grid_context(
+        products=selectors.products_on_sale(), filters=GridFilters(), today=TODAY
+    )
+    accounts = selectors.base_accounts(user=rep, filters=GridFilters(), context=context)
+    cells = selectors.resolve_cells(
+        selectors.cell_rows(
+            accounts=list(accounts.values_list("pk", flat=True)),
+            products=context.product_ids,
+            today=TODAY,
+            run_date=context.run_date,
+        )
+    )
+
+    def counted(account_ids):
+        totals = {p: dict.fromkeys(selectors.CellState.values, 0) for p in context.product_ids}
+        for account_id in account_ids:
+            for product_id, cell in cells.get(account_id, {}).items():
+                totals[product_id][cell.state] += 1
+        return totals
+
+    summary = selectors.grid_summary(
+        accounts=accounts, context=context, state=None, page=slice(0, 100)
+    )
+    assert len(context.products) == 3
+    assert summary.totals == counted(cells)
+    assert summary.count == len(STATE_OF_ACCOUNT) + 10
+    assert summary.page_ids is None
+    for state, (ranks, _label) in selectors.STATE_FILTERS.items():
+        kept = {a for a, row in cells.items() if any(c.rank in ranks for c in row.values())}
+        summary = selectors.grid_summary(
+            accounts=accounts, context=context, state=state, page=slice(0, 100)
+        )
+        assert kept, state
+        assert (set(summary.page_ids), summary.count) == (kept, len(kept)), state
+        assert summary.totals == counted(kept), state
+
+
+def test_a_state_filtered_page_past_the_last_shows_the_last(rep, plans, states):
+    declined = sorted(
+        ["dismissed it lately", "lost a deal for it", "snoozed it"],
+        key=lambda name: states[name].name_kana,
+    )
+
+    def page(number):
+        grid = selectors.whitespace_grid(
+            user=rep,
+            filters=GridFilters(state="declined"),
+            products=list(plans),
+            today=TODAY,
+            page_number=number,
+            per_page=2,
+        )
+        return grid.page.number, [row.account.name for row in grid.rows]
+
+    assert page(1) == (1, declined[:2])
+    assert page("2") == (2, declined[2:])
+    assert page(99) == (2, declined[2:])
+    assert page("last-but-one") == (1, declined[:2])
+
+
 def test_the_engine_stores_its_hits_and_the_grid_reads_them(rep, team_a):
     """Same overage trigger for two accounts: the loyal one gets a card (offered), the
     low-loyalty one is held back by the tier gate; the add-on above the anchor share fires
@@ -449,13 +519,13 @@ def populate(owner, plans, n):
         kinds[i % 5](account)
 
 
-# session, user, products on sale, run date, score day, count, the page of accounts (owner,
-# team and tier in it), its cells (one union query), totals (one aggregate over the same
-# union), and the owner and team choices of the filter form as it renders.
-PAGE_QUERIES = 2 + 1 + 2 + 2 + 1 + 1 + 2
-# session, user, products, run date, score day, the accounts and their cells streamed side by
-# side (two cursors).
-EXPORT_QUERIES = 2 + 1 + 2 + 1 + 1
+# session, user, products on sale, run date, the summary (totals and count: one statement
+# over the same union), the page of accounts (owner, team and tier in it), its cells (one
+# union query), and the owner and team choices of the filter form as it renders.
+PAGE_QUERIES = 2 + 1 + 1 + 1 + 1 + 1 + 2
+# session, user, products, run date, the owners with their teams, the accounts and their
+# cells streamed side by side (two cursors).
+EXPORT_QUERIES = 2 + 1 + 1 + 1 + 2
 
 
 @pytest.mark.parametrize("accounts", [2, 30])
@@ -476,8 +546,8 @@ def test_the_grid_page_with_a_state_filter_is_flat(
     populate(rep, plans, accounts)
     client.force_login(manager)
 
-    # the totals count the accounts a state filter keeps: no count query of its own
-    with django_assert_num_queries(PAGE_QUERIES - 1):
+    # the summary also gives the count of the accounts a state filter keeps and the page's ids
+    with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(GRID, {"state": "offered", "tier": "medium"})
 
     # a card on every fifth account from the first, a deal on every fifth from the second
@@ -510,8 +580,8 @@ def test_the_export_streams_accounts_and_cells_side_by_side(rep, plans, django_a
         )
     )
 
-    # two cursors, fetched in chunks of 2 (accounts) and 2 (cell rows)
-    with django_assert_num_queries(2):
+    # the owners, then two cursors fetched in chunks of 2 (accounts) and 2 (cell rows)
+    with django_assert_num_queries(3):
         exported = list(
             selectors.grid_export_rows(accounts=accounts, context=context, chunk_size=2)
         )
