@@ -1,4 +1,5 @@
-"""The whitespace grid page and its export. Thin: parse the filters, call the selectors."""
+"""The whitespace grid page, its totals and its export. Thin: parse the filters, call the
+selectors."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -33,6 +34,20 @@ def whitespace_grid(request):
         "opportunities/whitespace/grid.html",
         {"form": form, "grid": grid, "states": selectors.CellState},
     )
+
+
+@login_required
+@require_GET
+def whitespace_totals(request):
+    """The totals row over every account the filters leave, which the page asks for apart."""
+    form, products = grid_form(request)
+    totals = selectors.whitespace_totals(
+        user=request.user,
+        filters=form.grid_filters(),
+        products=products,
+        today=timezone.localdate(),
+    )
+    return render(request, "opportunities/whitespace/_totals.html", {"totals": totals})
 
 
 @login_required

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 GRID = reverse("opportunities:whitespace:grid")
+TOTALS = reverse("opportunities:whitespace:totals")
 
 
 def export_url(fmt="csv"):
@@ -171,10 +172,42 @@ def test_totals_count_every_filtered_account_not_just_the_page(rep, plans, state
     grid = selectors.whitespace_grid(
         user=rep, filters=GridFilters(), products=[lite, standard], today=TODAY, per_page=2
     )
+    totals = selectors.whitespace_totals(
+        user=rep, filters=GridFilters(), products=[lite, standard], today=TODAY
+    )
 
     assert len(grid.rows) == 2
-    assert grid.totals[1] == {"owned": 1, "offered": 2, "declined": 3, "eligible": 1, "held": 1}
-    assert grid.totals[0] == {"owned": 2, "offered": 0, "declined": 0, "eligible": 0, "held": 0}
+    assert grid.totals is None  # the page asks for them apart
+    assert totals.count == grid.page.paginator.count == len(STATE_OF_ACCOUNT)
+    assert totals.columns[1] == {"owned": 1, "offered": 2, "declined": 3, "eligible": 1, "held": 1}
+    assert totals.columns[0] == {"owned": 2, "offered": 0, "declined": 0, "eligible": 0, "held": 0}
+
+
+def test_the_page_asks_for_its_totals_with_its_filters_or_has_them_with_a_state_filter(
+    client, rep, plans, states
+):
+    """Without a state filter the page shows its rows at once and asks for the totals row
+    apart, with the same filters (the page number aside); a state filter has to resolve every
+    cell to find its rows, so its totals come with the page."""
+    _lite, standard = plans
+    rep.preferred_language = "en"
+    rep.save()
+    client.force_login(rep)
+
+    page = client.get(GRID, {"product": standard.pk, "page": "2"}).content.decode()
+    row = client.get(TOTALS, {"product": standard.pk})
+    filtered = client.get(GRID, {"product": standard.pk, "state": "declined"})
+
+    assert f'hx-get="{TOTALS}?product={standard.pk}"' in page
+    assert row.context["totals"].columns == [
+        {"owned": 1, "offered": 2, "declined": 3, "eligible": 1, "held": 1}
+    ]
+    assert f"All {len(STATE_OF_ACCOUNT)} accounts" in row.content.decode()
+    assert 'data-testid="grid-totals"' in row.content.decode()
+    assert f'hx-get="{TOTALS}' not in filtered.content.decode()
+    assert filtered.context["grid"].totals.columns == [
+        {"owned": 0, "offered": 0, "declined": 3, "eligible": 0, "held": 0}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -391,9 +424,12 @@ def test_a_rep_of_another_team_sees_none_of_team_a_in_the_grid_or_its_export(cli
     client.force_login(two_teams["rep_b"])
 
     page = client.get(GRID)
+    totals = client.get(TOTALS).context["totals"]
     rows = exported_csv(client.get(export_url()))
 
     assert [row.account for row in page.context["grid"].rows] == [two_teams["other"]]
+    assert totals.count == 1
+    assert [column["owned"] for column in totals.columns] == [1, 1]  # their Standard covers Lite
     assert two_teams["account"].name not in page.content.decode()
     assert [row[1] for row in rows[1:]] == [two_teams["other"].name]
     assert "team" not in page.context["form"].fields  # a rep's team filter is no choice
@@ -419,7 +455,7 @@ def test_a_manager_cannot_filter_by_another_managers_team(client, manager, team_
     assert [r.account for r in response.context["grid"].rows] == [two_teams["account"]]
 
 
-@pytest.mark.parametrize("url", [GRID, export_url("csv"), export_url("xlsx")])
+@pytest.mark.parametrize("url", [GRID, TOTALS, export_url("csv"), export_url("xlsx")])
 def test_anonymous_users_are_sent_to_log_in(client, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -519,10 +555,13 @@ def populate(owner, plans, n):
         kinds[i % 5](account)
 
 
-# session, user, products on sale, run date, the summary (totals and count: one statement
-# over the same union), the page of accounts (owner, team and tier in it), its cells (one
-# union query), and the owner and team choices of the filter form as it renders.
+# session, user, products on sale, run date, the count (with a state filter, the summary in
+# its place: totals, count and the page's ids in one statement), the page of accounts (owner,
+# team and tier in it), its cells (one union query), and the owner and team choices of the
+# filter form as it renders.
 PAGE_QUERIES = 2 + 1 + 1 + 1 + 1 + 1 + 2
+# session, user, products on sale, run date, the summary.
+TOTALS_QUERIES = 2 + 1 + 1 + 1
 # session, user, products, run date, the owners with their teams, the accounts and their
 # cells streamed side by side (two cursors).
 EXPORT_QUERIES = 2 + 1 + 1 + 1 + 2
@@ -554,6 +593,17 @@ def test_the_grid_page_with_a_state_filter_is_flat(
     assert len(response.context["grid"].rows) == len(range(0, accounts, 5)) + len(
         range(1, accounts, 5)
     )
+
+
+@pytest.mark.parametrize("accounts", [2, 30])
+def test_the_grid_totals_are_flat(client, manager, rep, plans, accounts, django_assert_num_queries):
+    populate(rep, plans, accounts)
+    client.force_login(manager)
+
+    with django_assert_num_queries(TOTALS_QUERIES):
+        response = client.get(TOTALS, {"tier": "medium"})
+
+    assert response.context["totals"].count == accounts
 
 
 @pytest.mark.parametrize("accounts", [2, 30])
