@@ -83,13 +83,18 @@ def table_csv(*, columns: list[Column], rows: Rows) -> Iterable[str]:
 
 
 def table_xlsx(*, columns: list[Column], rows: Rows, title: str) -> bytes:
-    """An .xlsx workbook, written in openpyxl's streaming mode (rows are not kept in memory)."""
+    """An .xlsx workbook, written in openpyxl's streaming mode (rows are not kept in memory).
+
+    An empty text is no cell at all: the whitespace grid's 100,000 rows have 1.8 million
+    product columns, three in four blank, and writing them as empty strings took a third of
+    the time. (XlsxWriter's constant_memory mode wrote the same rows only 10 % faster: not
+    worth a second Excel library.)"""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])  # Excel's limit for a sheet name
     sheet.freeze_panes = "A2"
     sheet.append([str(label) for label, _value in columns])
     for row in table_rows(columns=columns, rows=rows):
-        sheet.append([v if v is None or isinstance(v, CELL_TYPES) else str(v) for v in row])
+        sheet.append([v if v is None or isinstance(v, CELL_TYPES) else str(v) or None for v in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
