@@ -134,13 +134,13 @@ def product_groups(products: list[Product]) -> list[ProductGroup]:
 
 def _rows(
     queryset: QuerySet, *, rank: int, details: bool, product: str = "product_id", **columns
-) -> QuerySet:
+) -> tuple[int, QuerySet]:
     rows = queryset.order_by().annotate(
         cell_account=F("account_id"), cell_product=F(product), cell_rank=Value(rank)
     )
     if not details:
-        return rows.values_list(*CELL_COLUMNS[:3])
-    return rows.annotate(
+        return rank, rows.values_list(*CELL_COLUMNS[:3])
+    return rank, rows.annotate(
         cell_ref=F(columns["ref"]) if "ref" in columns else Value(0),
         cell_rule=F(columns["rule"]) if "rule" in columns else Value(""),
         cell_gate=F(columns["gate"]) if "gate" in columns else Value(""),
@@ -154,10 +154,12 @@ def cell_rows(
     today: datetime.date,
     run_date: datetime.date | None,
     details: bool = True,
+    ranks: Iterable[int] | None = None,
 ) -> QuerySet:
     """Every (account, product, rank, ref, rule, gate) row that gives a cell a state, for
     `accounts` (ids, a query of them, or None for every account) and `products` (ids), as one
-    union query of tuples; without `details`, (account, product, rank) only.
+    union query of tuples; without `details`, (account, product, rank) only; with `ranks`,
+    the rows of those ranks only.
 
     `ref` is the card or opportunity behind an offered or declined cell; `rule` the rule of a
     card or hit; `gate` what held a hit back. `run_date` is the nightly run read for hits.
@@ -230,7 +232,8 @@ def cell_rows(
             hits.exclude(held_by=""), rank=RULE_HELD, details=details, rule="rule", gate="held_by"
         ),
     ]
-    return parts[0].union(*parts[1:], all=True)
+    chosen = [rows for rank, rows in parts if ranks is None or rank in ranks]
+    return chosen[0].union(*chosen[1:], all=True)
 
 
 # --- one cell -----------------------------------------------------------------------------
@@ -387,7 +390,9 @@ def _bit_or(expression: str) -> str:
     return f"SUM(DISTINCT {expression})"
 
 
-def _resolved_with(accounts: QuerySet[Account], context: GridContext) -> tuple[list[str], list]:
+def _resolved_with(
+    accounts: QuerySet[Account], context: GridContext, state: str | None = None
+) -> tuple[list[str], list]:
     """WITH-clauses (and their parameters) ending in `resolved`: one row per account of
     `accounts` with a cell among the context's columns and per word of 63 columns, with a
     bit mask per state, each cell's bit in the mask of its state alone.
@@ -397,8 +402,25 @@ def _resolved_with(accounts: QuerySet[Account], context: GridContext) -> tuple[l
     100,000 accounts: 1.1–1.3 s against 0.9–1.1 s, and 2.8–3.3 s with the ids in a CTE, whose
     size PostgreSQL cannot estimate). An unfiltered grid reads every row as it is."""
     bits = [(p, i // WORD_BITS, 1 << (i % WORD_BITS)) for i, p in enumerate(context.product_ids)]
+    scope = None
+    if state == CellState.DECLINED:
+        # Declined rows are bounded by the cooldown: one account in a thousand or two has one.
+        # Those accounts' rows alone, found through their indexes, are all a declined filter
+        # needs (the statement at 100,000 accounts: 0.95–1.2 s → 0.04–0.09 s). The other
+        # states' rows are every subscriber's, open card's or hit's: narrowing the union to
+        # their accounts first cost up to a third more than folding every row.
+        seeds = cell_rows(
+            accounts=None,
+            products=context.product_ids,
+            today=context.today,
+            run_date=context.run_date,
+            details=False,
+            ranks=STATE_FILTERS[state][0],
+        )
+        seeds_sql, seeds_params = seeds.query.sql_with_params()
+        scope = RawSQL(f"SELECT cell_account FROM ({seeds_sql}) AS seeds", seeds_params)  # noqa: S608, S611
     rows = cell_rows(
-        accounts=None,
+        accounts=scope,
         products=context.product_ids,
         today=context.today,
         run_date=context.run_date,
@@ -413,7 +435,7 @@ def _resolved_with(accounts: QuerySet[Account], context: GridContext) -> tuple[l
         "{} AS {}".format(
             _bit_or(
                 "CASE WHEN cells.cell_rank IN ({}) THEN bits.bit ELSE 0 END".format(
-                    ", ".join(str(rank) for rank, state in STATE_OF_RANK.items() if state == level)
+                    ", ".join(str(rank) for rank, of in STATE_OF_RANK.items() if of == level)
                 )
             ),
             level,
@@ -447,7 +469,7 @@ def grid_accounts(*, user: User, filters: GridFilters, context: GridContext) -> 
     its latest loyalty tier."""
     accounts = base_accounts(user=user, filters=filters, context=context)
     if filters.state and context.products:
-        clauses, params = _resolved_with(accounts, context)
+        clauses, params = _resolved_with(accounts, context, filters.state)
         clauses.append(_kept_with(filters.state))
         kept = f"WITH {', '.join(clauses)} SELECT account FROM kept"  # noqa: S608
         accounts = accounts.filter(pk__in=RawSQL(kept, params))  # noqa: S611  as above
@@ -493,7 +515,7 @@ def grid_summary(
     if not context.products:
         page_ids = [] if state and page is not None else None
         return GridSummary(totals=totals, count=0 if state else accounts.count(), page_ids=page_ids)
-    clauses, params = _resolved_with(accounts, context)
+    clauses, params = _resolved_with(accounts, context, state)
     masks = ", ".join(LEVELS)
     zeros = ", ".join(["0"] * len(LEVELS))
     if state:
