@@ -395,7 +395,8 @@ def _resolved_with(
 ) -> tuple[list[str], list]:
     """WITH-clauses (and their parameters) ending in `resolved`: one row per account of
     `accounts` with a cell among the context's columns and per word of 63 columns, with a
-    bit mask per state, each cell's bit in the mask of its state alone.
+    bit mask per state, each cell's bit in the mask of its state alone. For a `state` filter
+    these may be only the accounts that can have a cell in it.
 
     The union reads every source's rows once and drops those of other accounts before they
     are folded: filtering each of its eight parts by the accounts cost more (a manager at
