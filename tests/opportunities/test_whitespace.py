@@ -281,6 +281,16 @@ def test_the_whole_set_resolved_in_sql_agrees_with_each_cell_resolved_alone(
         assert summary.totals == counted(kept), state
 
 
+def test_before_any_nightly_run_the_totals_count_the_other_states(rep, plans, states):
+    OfferRuleHit.objects.all().delete()
+
+    totals = selectors.whitespace_totals(
+        user=rep, filters=GridFilters(), products=list(plans), today=TODAY
+    )
+
+    assert totals.columns[1] == {"owned": 1, "offered": 2, "declined": 3, "eligible": 0, "held": 0}
+
+
 def test_a_state_filtered_page_past_the_last_shows_the_last(rep, plans, states):
     declined = sorted(
         ["dismissed it lately", "lost a deal for it", "snoozed it"],
