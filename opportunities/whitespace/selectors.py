@@ -149,7 +149,7 @@ def _rows(
 
 def cell_rows(
     *,
-    accounts: QuerySet | Iterable[int] | None,
+    accounts: QuerySet | Iterable[int] | RawSQL | None,
     products: Iterable[int],
     today: datetime.date,
     run_date: datetime.date | None,
@@ -339,6 +339,23 @@ class GridContext:
     def cooldown_days(self) -> int:
         return settings.OFFER_COOLDOWN_DAYS
 
+    def cell_rows(
+        self,
+        *,
+        accounts: QuerySet | Iterable[int] | RawSQL | None,
+        details: bool = True,
+        ranks: Iterable[int] | None = None,
+    ) -> QuerySet:
+        """cell_rows() of `accounts` for the columns shown, on this grid's day and run."""
+        return cell_rows(
+            accounts=accounts,
+            products=self.product_ids,
+            today=self.today,
+            run_date=self.run_date,
+            details=details,
+            ranks=ranks,
+        )
+
 
 def grid_context(
     *, products: list[Product], filters: GridFilters, today: datetime.date
@@ -410,23 +427,10 @@ def _resolved_with(
         # needs (the statement at 100,000 accounts: 0.95–1.2 s → 0.04–0.09 s). The other
         # states' rows are every subscriber's, open card's or hit's: narrowing the union to
         # their accounts first cost up to a third more than folding every row.
-        seeds = cell_rows(
-            accounts=None,
-            products=context.product_ids,
-            today=context.today,
-            run_date=context.run_date,
-            details=False,
-            ranks=STATE_FILTERS[state][0],
-        )
+        seeds = context.cell_rows(accounts=None, details=False, ranks=STATE_FILTERS[state][0])
         seeds_sql, seeds_params = seeds.query.sql_with_params()
         scope = RawSQL(f"SELECT cell_account FROM ({seeds_sql}) AS seeds", seeds_params)  # noqa: S608, S611
-    rows = cell_rows(
-        accounts=scope,
-        products=context.product_ids,
-        today=context.today,
-        run_date=context.run_date,
-        details=False,
-    )
+    rows = context.cell_rows(accounts=scope, details=False)
     rows_sql, rows_params = rows.query.sql_with_params()
     where, where_params = "", ()
     if accounts.query.where:
@@ -649,15 +653,7 @@ def whitespace_grid(
         rows = with_latest_tier(accounts, context)
         page = CountedPaginator(rows, per_page, count=accounts.count()).get_page(page_number)
     ids = [account.pk for account in page]
-    cells = (
-        resolve_cells(
-            cell_rows(
-                accounts=ids, products=context.product_ids, today=today, run_date=context.run_date
-            )
-        )
-        if ids and context.products
-        else {}
-    )
+    cells = resolve_cells(context.cell_rows(accounts=ids)) if ids and context.products else {}
     rows = [
         GridRow(
             account=account,
@@ -730,11 +726,8 @@ def grid_export_rows(
     }
     stream: Iterator[tuple] = iter(())
     if context.products:
-        rows = cell_rows(
-            accounts=base.order_by().values("pk") if base.query.where else None,
-            products=context.product_ids,
-            today=context.today,
-            run_date=context.run_date,
+        rows = context.cell_rows(
+            accounts=base.order_by().values("pk") if base.query.where else None
         )
         stream = _fetched(rows.order_by("cell_account"), chunk_size=chunk_size)
     pending = next(stream, None)
