@@ -10,7 +10,7 @@ iterable of rows (dicts, tuples, or a generator that streams itself).
 import csv
 import datetime
 from collections.abc import Callable, Iterable, Iterator
-from io import BytesIO
+from io import BytesIO, StringIO
 from typing import Any
 
 from django.db.models import QuerySet
@@ -62,30 +62,39 @@ def table_rows(*, columns: list[Column], rows: Rows) -> Iterator[list[object]]:
         yield [value(row) for _label, value in columns]
 
 
-class _Echo:
-    """A file-like object whose write() hands back what it was given, for streaming CSV."""
-
-    def write(self, value):
-        return value
+# Rows per piece of a streamed CSV (~100 kB): a piece per row cost a quarter of the CPU of an
+# export (the whitespace grid's 100,000 rows: 1.52 → 1.16 s), and a write to the socket each.
+CSV_ROWS_PER_PIECE = 500
 
 
 def table_csv(*, columns: list[Column], rows: Rows) -> Iterable[str]:
     """CSV lines in UTF-8 with a byte-order mark: Excel in Japan otherwise reads Shift_JIS."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow([str(label) for label, _value in columns])
-    for row in table_rows(columns=columns, rows=rows):
-        yield writer.writerow(["" if v is None else str(v) for v in row])
+    buffer = StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow([str(label) for label, _value in columns])
+    for count, row in enumerate(table_rows(columns=columns, rows=rows), start=1):
+        writer.writerow(["" if v is None else str(v) for v in row])
+        if count % CSV_ROWS_PER_PIECE == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def table_xlsx(*, columns: list[Column], rows: Rows, title: str) -> bytes:
-    """An .xlsx workbook, written in openpyxl's streaming mode (rows are not kept in memory)."""
+    """An .xlsx workbook, written in openpyxl's streaming mode (rows are not kept in memory).
+
+    An empty text is no cell at all: the whitespace grid's 100,000 rows have 1.8 million
+    product columns, three in four blank, and writing them as empty strings took a third of
+    the time. (XlsxWriter's constant_memory mode wrote the same rows only 10 % faster: not
+    worth a second Excel library.)"""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])  # Excel's limit for a sheet name
     sheet.freeze_panes = "A2"
     sheet.append([str(label) for label, _value in columns])
     for row in table_rows(columns=columns, rows=rows):
-        sheet.append([v if v is None or isinstance(v, CELL_TYPES) else str(v) for v in row])
+        sheet.append([v if v is None or isinstance(v, CELL_TYPES) else str(v) or None for v in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,4 +1,5 @@
-"""The whitespace grid page and its export. Thin: parse the filters, call the selectors."""
+"""The whitespace grid page, its totals and its export. Thin: parse the filters, call the
+selectors."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -37,6 +38,20 @@ def whitespace_grid(request):
 
 @login_required
 @require_GET
+def whitespace_totals(request):
+    """The totals row over every account the filters leave, which the page asks for apart."""
+    form, products = grid_form(request)
+    totals = selectors.whitespace_totals(
+        user=request.user,
+        filters=form.grid_filters(),
+        products=products,
+        today=timezone.localdate(),
+    )
+    return render(request, "opportunities/whitespace/_totals.html", {"totals": totals})
+
+
+@login_required
+@require_GET
 def whitespace_export(request, fmt: str):
     """The whole filtered grid, every page, streamed (CSV) or as one workbook (xlsx)."""
     form, products = grid_form(request)
@@ -44,9 +59,13 @@ def whitespace_export(request, fmt: str):
     context = selectors.grid_context(products=products, filters=filters, today=timezone.localdate())
     accounts = selectors.grid_accounts(user=request.user, filters=filters, context=context)
     base = selectors.base_accounts(user=request.user, filters=filters, context=context)
-    return table_download(
-        columns=exports.grid_columns(context.products),
+    columns, rows = exports.grid_table(
+        products=context.products,
         rows=selectors.grid_export_rows(accounts=accounts, context=context, base=base),
+    )
+    return table_download(
+        columns=columns,
+        rows=rows,
         fmt=fmt,
         filename=f"whitespace-{timezone.localdate():%Y%m%d}",
         title=str(_("Whitespace")),

@@ -21,10 +21,10 @@ def test_the_demo_night_fills_every_state_of_the_grid_and_the_managers_home(clie
     nightly_run.apply()  # in this process, whatever the broker
     client.force_login(User.objects.get(email="manager1@example.com"))
 
-    grid = client.get(reverse("opportunities:whitespace:grid")).context["grid"]
+    grid = client.get(reverse("opportunities:whitespace:totals")).context["totals"]
     home = client.get(reverse("home_manager")).context["home"]
 
-    totals = {state: sum(t[state] for t in grid.totals) for state in grid.totals[0]}
+    totals = {state: sum(t[state] for t in grid.columns) for state in grid.columns[0]}
     assert all(totals[state] for state in ("owned", "offered", "declined", "held")), totals
     assert home.offer_totals["accepted"] and home.offer_totals["dismissed"]
     assert home.pipeline_by_rep and home.campaigns and home.at_risk

@@ -242,6 +242,14 @@ PIPELINE = (
     ),
     # The whitespace grid and its exports hold a row for each account the user sees.
     Page("opportunities:whitespace:grid", LIST, shows=SHOWS_ACCOUNT, shown_to=SEES_THE_ACCOUNT),
+    # Its totals row, asked for apart, counts the account (searched by name) for them alone.
+    Page(
+        "opportunities:whitespace:totals",
+        LIST,
+        query=lambda w: {"q": w.rows["account"].name},
+        shows=lambda w, r: r.context["totals"].count > 0,
+        shown_to=SEES_THE_ACCOUNT,
+    ),
     *(
         Page(
             "opportunities:whitespace:export",

@@ -1,5 +1,6 @@
-"""A manager, in Japanese, goes from their home to the whitespace grid, keeps the eligible
-cells and downloads them as CSV, in Chromium, without console errors or CSP violations."""
+"""A manager, in Japanese, goes from their home to the whitespace grid, sees its totals come
+in, keeps the eligible cells and downloads them as CSV, in Chromium, without console errors or
+CSP violations."""
 
 import csv
 import io
@@ -40,6 +41,10 @@ def test_a_manager_filters_the_grid_to_eligible_cells_and_exports_them(page, liv
     grid = page.get_by_test_id("whitespace-grid")
     expect(grid).to_contain_text("株式会社みなと物流")
     expect(grid).not_to_contain_text("株式会社なにわ興業")  # another team's customer
+    # the totals row, asked for once the page is shown: all three own the Lite plan
+    owned = page.get_by_test_id("grid-totals").locator(".ws-count-owned")
+    expect(owned).to_have_count(2)
+    expect(owned.first).to_contain_text("3")
 
     page.get_by_label("セルの状態").select_option(label="提案候補（見合わせを含む）")
     expect(page).to_have_url(re.compile(r"state=any_eligible"))

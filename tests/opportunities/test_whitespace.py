@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 GRID = reverse("opportunities:whitespace:grid")
+TOTALS = reverse("opportunities:whitespace:totals")
 
 
 def export_url(fmt="csv"):
@@ -171,10 +172,42 @@ def test_totals_count_every_filtered_account_not_just_the_page(rep, plans, state
     grid = selectors.whitespace_grid(
         user=rep, filters=GridFilters(), products=[lite, standard], today=TODAY, per_page=2
     )
+    totals = selectors.whitespace_totals(
+        user=rep, filters=GridFilters(), products=[lite, standard], today=TODAY
+    )
 
     assert len(grid.rows) == 2
-    assert grid.totals[1] == {"owned": 1, "offered": 2, "declined": 3, "eligible": 1, "held": 1}
-    assert grid.totals[0] == {"owned": 2, "offered": 0, "declined": 0, "eligible": 0, "held": 0}
+    assert grid.totals is None  # the page asks for them apart
+    assert totals.count == grid.page.paginator.count == len(STATE_OF_ACCOUNT)
+    assert totals.columns[1] == {"owned": 1, "offered": 2, "declined": 3, "eligible": 1, "held": 1}
+    assert totals.columns[0] == {"owned": 2, "offered": 0, "declined": 0, "eligible": 0, "held": 0}
+
+
+def test_the_page_asks_for_its_totals_with_its_filters_or_has_them_with_a_state_filter(
+    client, rep, plans, states
+):
+    """Without a state filter the page shows its rows at once and asks for the totals row
+    apart, with the same filters (the page number aside); a state filter has to resolve every
+    cell to find its rows, so its totals come with the page."""
+    _lite, standard = plans
+    rep.preferred_language = "en"
+    rep.save()
+    client.force_login(rep)
+
+    page = client.get(GRID, {"product": standard.pk, "page": "2"}).content.decode()
+    row = client.get(TOTALS, {"product": standard.pk})
+    filtered = client.get(GRID, {"product": standard.pk, "state": "declined"})
+
+    assert f'hx-get="{TOTALS}?product={standard.pk}"' in page
+    assert row.context["totals"].columns == [
+        {"owned": 1, "offered": 2, "declined": 3, "eligible": 1, "held": 1}
+    ]
+    assert f"All {len(STATE_OF_ACCOUNT)} accounts" in row.content.decode()
+    assert 'data-testid="grid-totals"' in row.content.decode()
+    assert f'hx-get="{TOTALS}' not in filtered.content.decode()
+    assert filtered.context["grid"].totals.columns == [
+        {"owned": 0, "offered": 0, "declined": 3, "eligible": 0, "held": 0}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -199,6 +232,86 @@ def test_the_state_filter_keeps_the_accounts_with_such_a_cell(
     assert {row.account.name for row in grid.rows} == expected
     assert grid.products == [standard]
     assert grid.page.paginator.count == len(expected)
+
+
+@pytest.mark.parametrize("word_bits", [selectors.WORD_BITS, 1])
+def test_the_whole_set_resolved_in_sql_agrees_with_each_cell_resolved_alone(
+    rep, plans, states, monkeypatch, word_bits
+):
+    """The totals, the count and the state filter come from one statement that folds each
+    account's rows into a mask per state; account by account, the cells resolved as the page
+    resolves them give the same numbers, whether the columns fit one word of flags or (one
+    column a word here) spread over several."""
+    monkeypatch.setattr(selectors, "WORD_BITS", word_bits)
+    populate(rep, plans, 10)
+    context = selectors.grid_context(
+        products=selectors.products_on_sale(), filters=GridFilters(), today=TODAY
+    )
+    accounts = selectors.base_accounts(user=rep, filters=GridFilters(), context=context)
+    cells = selectors.resolve_cells(
+        selectors.cell_rows(
+            accounts=list(accounts.values_list("pk", flat=True)),
+            products=context.product_ids,
+            today=TODAY,
+            run_date=context.run_date,
+        )
+    )
+
+    def counted(account_ids):
+        totals = {p: dict.fromkeys(selectors.CellState.values, 0) for p in context.product_ids}
+        for account_id in account_ids:
+            for product_id, cell in cells.get(account_id, {}).items():
+                totals[product_id][cell.state] += 1
+        return totals
+
+    summary = selectors.grid_summary(
+        accounts=accounts, context=context, state=None, page=slice(0, 100)
+    )
+    assert len(context.products) == 3
+    assert summary.totals == counted(cells)
+    assert summary.count == len(STATE_OF_ACCOUNT) + 10
+    assert summary.page_ids is None
+    for state, (ranks, _label) in selectors.STATE_FILTERS.items():
+        kept = {a for a, row in cells.items() if any(c.rank in ranks for c in row.values())}
+        summary = selectors.grid_summary(
+            accounts=accounts, context=context, state=state, page=slice(0, 100)
+        )
+        assert kept, state
+        assert (set(summary.page_ids), summary.count) == (kept, len(kept)), state
+        assert summary.totals == counted(kept), state
+
+
+def test_before_any_nightly_run_the_totals_count_the_other_states(rep, plans, states):
+    OfferRuleHit.objects.all().delete()
+
+    totals = selectors.whitespace_totals(
+        user=rep, filters=GridFilters(), products=list(plans), today=TODAY
+    )
+
+    assert totals.columns[1] == {"owned": 1, "offered": 2, "declined": 3, "eligible": 0, "held": 0}
+
+
+def test_a_state_filtered_page_past_the_last_shows_the_last(rep, plans, states):
+    declined = sorted(
+        ["dismissed it lately", "lost a deal for it", "snoozed it"],
+        key=lambda name: states[name].name_kana,
+    )
+
+    def page(number):
+        grid = selectors.whitespace_grid(
+            user=rep,
+            filters=GridFilters(state="declined"),
+            products=list(plans),
+            today=TODAY,
+            page_number=number,
+            per_page=2,
+        )
+        return grid.page.number, [row.account.name for row in grid.rows]
+
+    assert page(1) == (1, declined[:2])
+    assert page("2") == (2, declined[2:])
+    assert page(99) == (2, declined[2:])
+    assert page("last-but-one") == (1, declined[:2])
 
 
 def test_the_engine_stores_its_hits_and_the_grid_reads_them(rep, team_a):
@@ -321,9 +434,12 @@ def test_a_rep_of_another_team_sees_none_of_team_a_in_the_grid_or_its_export(cli
     client.force_login(two_teams["rep_b"])
 
     page = client.get(GRID)
+    totals = client.get(TOTALS).context["totals"]
     rows = exported_csv(client.get(export_url()))
 
     assert [row.account for row in page.context["grid"].rows] == [two_teams["other"]]
+    assert totals.count == 1
+    assert [column["owned"] for column in totals.columns] == [1, 1]  # their Standard covers Lite
     assert two_teams["account"].name not in page.content.decode()
     assert [row[1] for row in rows[1:]] == [two_teams["other"].name]
     assert "team" not in page.context["form"].fields  # a rep's team filter is no choice
@@ -349,7 +465,7 @@ def test_a_manager_cannot_filter_by_another_managers_team(client, manager, team_
     assert [r.account for r in response.context["grid"].rows] == [two_teams["account"]]
 
 
-@pytest.mark.parametrize("url", [GRID, export_url("csv"), export_url("xlsx")])
+@pytest.mark.parametrize("url", [GRID, TOTALS, export_url("csv"), export_url("xlsx")])
 def test_anonymous_users_are_sent_to_log_in(client, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -449,13 +565,16 @@ def populate(owner, plans, n):
         kinds[i % 5](account)
 
 
-# session, user, products on sale, run date, score day, count, the page of accounts (owner,
-# team and tier in it), its cells (one union query), totals (one aggregate over the same
-# union), and the owner and team choices of the filter form as it renders.
-PAGE_QUERIES = 2 + 1 + 2 + 2 + 1 + 1 + 2
-# session, user, products, run date, score day, the accounts and their cells streamed side by
-# side (two cursors).
-EXPORT_QUERIES = 2 + 1 + 2 + 1 + 1
+# session, user, products on sale, run date, the count (with a state filter, the summary in
+# its place: totals, count and the page's ids in one statement), the page of accounts (owner,
+# team and tier in it), its cells (one union query), and the owner and team choices of the
+# filter form as it renders.
+PAGE_QUERIES = 2 + 1 + 1 + 1 + 1 + 1 + 2
+# session, user, products on sale, run date, the summary.
+TOTALS_QUERIES = 2 + 1 + 1 + 1
+# session, user, products, run date, the owners with their teams, the accounts and their
+# cells streamed side by side (two cursors).
+EXPORT_QUERIES = 2 + 1 + 1 + 1 + 2
 
 
 @pytest.mark.parametrize("accounts", [2, 30])
@@ -476,14 +595,25 @@ def test_the_grid_page_with_a_state_filter_is_flat(
     populate(rep, plans, accounts)
     client.force_login(manager)
 
-    # the totals count the accounts a state filter keeps: no count query of its own
-    with django_assert_num_queries(PAGE_QUERIES - 1):
+    # the summary also gives the count of the accounts a state filter keeps and the page's ids
+    with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(GRID, {"state": "offered", "tier": "medium"})
 
     # a card on every fifth account from the first, a deal on every fifth from the second
     assert len(response.context["grid"].rows) == len(range(0, accounts, 5)) + len(
         range(1, accounts, 5)
     )
+
+
+@pytest.mark.parametrize("accounts", [2, 30])
+def test_the_grid_totals_are_flat(client, manager, rep, plans, accounts, django_assert_num_queries):
+    populate(rep, plans, accounts)
+    client.force_login(manager)
+
+    with django_assert_num_queries(TOTALS_QUERIES):
+        response = client.get(TOTALS, {"tier": "medium"})
+
+    assert response.context["totals"].count == accounts
 
 
 @pytest.mark.parametrize("accounts", [2, 30])
@@ -510,8 +640,8 @@ def test_the_export_streams_accounts_and_cells_side_by_side(rep, plans, django_a
         )
     )
 
-    # two cursors, fetched in chunks of 2 (accounts) and 2 (cell rows)
-    with django_assert_num_queries(2):
+    # the owners, then two cursors fetched in chunks of 2 (accounts) and 2 (cell rows)
+    with django_assert_num_queries(3):
         exported = list(
             selectors.grid_export_rows(accounts=accounts, context=context, chunk_size=2)
         )
