@@ -176,7 +176,7 @@ def main(argv=None) -> None:
         collectstatic(url)
         pages = bench_pages(**page_subjects())
         log(f"pages through gunicorn, {args.page_runs} requests each…")
-        with gunicorn(url) as base:
+        with gunicorn(url, broker=broker_url()) as base:
             timings = pages_time(base, pages, runs=args.page_runs)
         counts = pages_count_queries(pages)
         for name, timing in timings.items():

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from .server import logged_in
 
 REP, MANAGER, ADMIN = "rep1@example.com", "manager1@example.com", "admin@example.com"
+CS = "cs1@example.com"
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,10 @@ class Page:
 
 
 def bench_pages(*, account_id: int, campaign_id: int, search: str) -> list[Page]:
-    """What a rep, a manager and an administrator open most, and the API's main lists."""
+    """What a rep, a manager and an administrator open most, the API's main lists, and the
+    analytics pages (issue 9): the homes, every report's default view, the whitespace grid."""
+    from crm.analytics.reports import REPORTS
+
     preview = f"/campaigns/{campaign_id}/segment/"
     query = urlencode({"q": search})
     return [
@@ -54,6 +58,23 @@ def bench_pages(*, account_id: int, campaign_id: int, search: str) -> list[Page]
         Page("API opportunities (manager)", MANAGER, "/api/v1/opportunities/"),
         Page("API offer cards (rep)", REP, "/api/v1/offer-cards/"),
         Page("API campaign targets (manager)", MANAGER, "/api/v1/campaign-targets/"),
+        # issue 9: the homes, the reports' default views and the whitespace grid
+        Page("CS home", CS, "/home/cs/"),
+        Page("at-risk list (CS)", CS, "/home/at-risk/"),
+        *(Page(f"report: {r.slug} (manager)", MANAGER, f"/reports/{r.slug}/") for r in REPORTS),
+        Page("report: revenue (rep)", REP, "/reports/revenue/"),
+        Page("whitespace grid (manager)", MANAGER, "/opportunities/whitespace/"),
+        Page("whitespace totals (manager)", MANAGER, "/opportunities/whitespace/totals/"),
+        Page(
+            "whitespace grid, any eligible (manager)",
+            MANAGER,
+            "/opportunities/whitespace/?state=any_eligible",
+        ),
+        Page(
+            "whitespace grid, declined (manager)",
+            MANAGER,
+            "/opportunities/whitespace/?state=declined",
+        ),
     ]
 
 

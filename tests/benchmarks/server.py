@@ -49,8 +49,12 @@ def collectstatic(url: str) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(url: str, *, workers: int = 3, timeout: int = 60):
-    """Yield the base URL of gunicorn serving crm.wsgi on the bench database; stop it after."""
+def gunicorn(url: str, *, workers: int = 3, timeout: int = 60, broker: str | None = None):
+    """Yield the base URL of gunicorn serving crm.wsgi on the bench database; stop it after.
+
+    With `broker` (a Redis URL) the workers share the cache beside it, as in production: the
+    one the night's warm-up filled when the chain ran beside its workers on that broker."""
+    extra = {"CELERY_BROKER_URL": broker} if broker else {}
     port = free_port()
     server = subprocess.Popen(
         [
@@ -68,7 +72,7 @@ def gunicorn(url: str, *, workers: int = 3, timeout: int = 60):
             "warning",
         ],
         cwd=ROOT,
-        env=django_env(url, API_USER_RATE="1000000/minute"),
+        env=django_env(url, API_USER_RATE="1000000/minute", **extra),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -53,6 +53,7 @@ def test_the_chain_its_floor_and_naive_loop_agree_and_gunicorn_serves(demo_world
         "watch_conditions",
         "offers",
         "publish",
+        "statistics",
         "reports",
     }
     assert result["accounts_scored"] == result["scores"] > 40

@@ -12,6 +12,7 @@ from crm import nightly
 from crm.models import NightlyRun
 from crm.nightly import NIGHTLY_STEPS
 from crm.tasks import nightly_run
+from tests.campaigns.factories import LoyaltyScoreFactory
 from tests.conftest import conninfo, require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +97,28 @@ def test_the_night_purges_expired_sessions_only():
     nightly_run.apply(args=[NIGHT])
 
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+
+
+def planner_rows(table: str) -> int:
+    """How many rows the planner believes `table` holds."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        else:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [table])
+        row = cursor.fetchone()
+    return int(float(str(row[0]).split()[0])) if row else -1
+
+
+@pytest.mark.django_db
+def test_the_night_refreshes_the_statistics_of_what_it_rewrote_before_the_warm_up():
+    LoyaltyScoreFactory.create_batch(3)
+    steps = [name for name, _step in NIGHTLY_STEPS]
+
+    nightly.statistics_refresh(run_date=datetime.date(2026, 11, 20))
+
+    assert planner_rows("accounts_loyaltyscore") == 3
+    assert steps.index("offers") < steps.index("statistics") < steps.index("reports")
 
 
 def test_beat_schedules_the_night_at_two_in_tokyo():
