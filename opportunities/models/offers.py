@@ -158,6 +158,10 @@ class OfferCard(models.Model):
                 condition=Q(status__in=["open", "snoozed"]),
                 name="offer_live_by_rep_and_value",
             ),
+            # The API's card list in its default order (value, then id), whoever reads it:
+            # walked in that order it stops after a page of the reader's cards, where it
+            # sorted all of them (rep1 at 100,000 accounts: the page 65 → 22–30 ms).
+            models.Index(fields=["-expected_value", "id"], name="offer_card_by_value"),
             # Only a met goal's card has an opportunity when it is made: the engine's other
             # cards (all but a handful a night) then cost this index nothing.
             models.Index(

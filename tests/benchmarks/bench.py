@@ -55,6 +55,9 @@ def log(message: str) -> None:
     print(f"[{datetime.datetime.now(datetime.UTC):%H:%M:%S}] {message}", flush=True)
 
 
+PAGE_WORKERS = 3  # gunicorn's sync workers for the pages phase
+
+
 def broker_url() -> str:
     """The chain's workers use CELERY_BROKER_URL when it is set, else the local Redis."""
     return os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
@@ -176,8 +179,8 @@ def main(argv=None) -> None:
         collectstatic(url)
         pages = bench_pages(**page_subjects())
         log(f"pages through gunicorn, {args.page_runs} requests each…")
-        with gunicorn(url, broker=broker_url()) as base:
-            timings = pages_time(base, pages, runs=args.page_runs)
+        with gunicorn(url, workers=PAGE_WORKERS, broker=broker_url()) as base:
+            timings = pages_time(base, pages, runs=args.page_runs, warm=5 * PAGE_WORKERS)
         counts = pages_count_queries(pages)
         for name, timing in timings.items():
             timing["queries"] = counts[name]

@@ -28,8 +28,11 @@ from .database import PYTHON, ROOT, django_env
 
 def day_clear(run_date: datetime.date) -> None:
     """Forget the night of `run_date`, so that running it again does the whole work."""
+    from django.db import connection
+
     from accounts.models import LoyaltyScore, ScoringRun
     from crm.models import NightlyRun
+    from crm.nightly import NIGHT_WRITTEN
     from opportunities.models import OfferCard, OfferRun
 
     as_of = run_date - datetime.timedelta(days=1)
@@ -38,6 +41,13 @@ def day_clear(run_date: datetime.date) -> None:
     LoyaltyScore.objects.filter(as_of=as_of).delete()
     OfferRun.objects.filter(run_date=run_date).delete()
     OfferCard.objects.filter(generated_on=run_date).delete()
+    # What autovacuum does between two nights, and it is off on the CI machines: the rerun
+    # fills the space of the rows just deleted instead of growing the tables with every run
+    # (after six runs of the 100k chain the cards took 290 MB for 110,000 rows, and every
+    # page that scans them read five times the pages).
+    with connection.cursor() as cursor:
+        for model in NIGHT_WRITTEN:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def chain_execute(run_date: datetime.date) -> dict:

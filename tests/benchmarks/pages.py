@@ -107,22 +107,27 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def pages_time(
-    base: str, pages: list[Page], *, runs: int, sessions: dict | None = None
+    base: str, pages: list[Page], *, runs: int, sessions: dict | None = None, warm: int = 2
 ) -> dict[str, dict]:
     """p50 / p99 of `runs` requests to each page as its user (logged in through the login form
-    unless `sessions` gives a session per user)."""
+    unless `sessions` gives a session per user), after `warm` requests that are not timed.
+
+    A gunicorn worker's first request of a page compiles its templates and, the first of all,
+    loads the code and the catalogues (0.2–1 s); with 50 runs p99 is the slowest, so that
+    first request must not be timed: `warm` is a few times the number of workers, as any of
+    them may answer a request."""
     sessions = sessions or {user: logged_in(base, user) for user in {page.user for page in pages}}
     results = {}
     for page in pages:
         session = sessions[page.user]
         times, sizes = [], []
-        for attempt in range(runs + 2):
+        for attempt in range(runs + warm):
             started = time.perf_counter()
             answer = session.get(base + page.path, timeout=120, allow_redirects=False)
             elapsed = time.perf_counter() - started
             if answer.status_code != 200:
                 raise RuntimeError(f"{page.name}: {page.path} answered {answer.status_code}")
-            if attempt >= 2:
+            if attempt >= warm:
                 times.append(elapsed * 1000)
                 sizes.append(len(answer.content))
         results[page.name] = {
