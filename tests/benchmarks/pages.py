@@ -134,6 +134,7 @@ def pages_time(
             "user": page.user,
             "path": page.path,
             "runs": runs,
+            "warm": warm,
             "p50_ms": round(statistics.median(times), 1),
             "p99_ms": round(percentile(times, 0.99), 1),
             "max_ms": round(max(times), 1),

@@ -83,11 +83,12 @@ def bench_tables(results: dict) -> list[str]:
                 f"| {name} | {page['p50_ms']:.0f} ms | {page['p99_ms']:.0f} ms "
                 f"| {page['max_ms']:.0f} ms | {page['queries']} | {page['bytes']:,} |"
             )
-        runs = next(iter(results["pages"].values()))["runs"]
+        first = next(iter(results["pages"].values()))
         load = results["load_average"].get("pages", [])
         lines += [
             "",
-            f"{runs} requests per page after 2 warm-up requests, one at a time; load average "
+            f"{first['runs']} requests per page after {first.get('warm', 2)} warm-up requests, "
+            "one at a time; load average "
             f"after: {', '.join(map(str, load))}.",
             "",
         ]
