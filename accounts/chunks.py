@@ -1,10 +1,10 @@
 """The nightly steps' chunks: account-id ranges, and working through them in one process.
 
 The score step (accounts.scoring.run) and the offers step (opportunities.offers.run) each
-keep a ledger of their chunks, claim one by locking its row and send the pending ones to the
-Celery workers. What they share is here: how the accounts are cut into ranges, and how the
-step's own process works through what is pending, NIGHTLY_THREADS chunks at once, until the
-ledger says every chunk is done (some by workers meanwhile).
+keep a ledger of their chunks (accounts.ledgers), claim one by locking its row and send the
+pending ones to the Celery workers. What they share is here: how the accounts are cut into
+ranges, and how the step's own process works through what is pending, NIGHTLY_THREADS
+chunks at once, until the ledger says every chunk is done (some by workers meanwhile).
 """
 
 import time

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import GrowthStage, Industry, Month, Prefecture, RevenueBand, size_band
+from .ledgers import ChunkedRun, RunChunk
 from .nps import nps_category
 from .querysets import AccountQuerySet, AccountScopedQuerySet
 from .validators import validate_corporate_number, validate_kana
@@ -826,24 +827,15 @@ class LoyaltyScore(models.Model):
         return self.explanation.sentences()
 
 
-class ScoringRun(models.Model):
+class ScoringRun(ChunkedRun):
     """The ledger of one scoring of every account as of a date, split into chunks."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     as_of = models.DateField(_("as of"), unique=True)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     chunk_size = models.PositiveIntegerField(_("accounts per chunk"))
     weights = models.JSONField(
         _("weights"), default=dict, help_text=_("The weights every chunk of this run uses.")
     )
-    started_at = models.DateTimeField(_("started at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     accounts_scored = models.PositiveIntegerField(_("accounts scored"), default=0)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("scoring run")
@@ -854,16 +846,12 @@ class ScoringRun(models.Model):
         return f"{self.as_of} ({self.get_status_display()})"
 
 
-class ScoringChunk(models.Model):
+class ScoringChunk(RunChunk):
     """One account-id range of a scoring run; done once its scores are written."""
 
     run = models.ForeignKey(
         ScoringRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run")
     )
-    lo = models.PositiveBigIntegerField(_("first account id"))
-    hi = models.PositiveBigIntegerField(_("last account id"))
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    seconds = models.FloatField(_("seconds"), null=True, blank=True)
     accounts_scored = models.PositiveIntegerField(_("accounts scored"), default=0)
 
     class Meta:

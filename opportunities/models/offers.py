@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.ledgers import ChunkedRun, RunChunk
 from accounts.models import Account, Product, SuccessStory
 from accounts.querysets import AccountScopedQuerySet
 
@@ -226,16 +226,10 @@ class OfferRuleHit(models.Model):
         return f"{self.run_date} {self.account_id}/{self.product_id}: {self.rule}"
 
 
-class OfferRun(models.Model):
+class OfferRun(ChunkedRun):
     """The ledger of one night's offers step: what every chunk shares, and its chunks."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     run_date = models.DateField(_("run date"), unique=True)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     # Learnt once from every account before the chunks, each chunk reading its own accounts
     # only: the day of the scores the rules read, and the cross-sell affinity (offers.affinity).
     scores_on = models.DateField(_("day of the scores"), null=True, blank=True)
@@ -244,9 +238,6 @@ class OfferRun(models.Model):
         default=list,
         help_text=_("What loyal customers own together, as every chunk of this run reads it."),
     )
-    started_at = models.DateTimeField(_("started at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("offer run")
@@ -257,16 +248,12 @@ class OfferRun(models.Model):
         return f"{self.run_date} ({self.get_status_display()})"
 
 
-class OfferChunk(models.Model):
+class OfferChunk(RunChunk):
     """One account-id range of an offer run; done once its cards and rule hits are written."""
 
     run = models.ForeignKey(
         OfferRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run")
     )
-    lo = models.PositiveBigIntegerField(_("first account id"))
-    hi = models.PositiveBigIntegerField(_("last account id"))
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    seconds = models.FloatField(_("seconds"), null=True, blank=True)
     # cards, rule hits and candidates held back per gate: summed for the night's log
     counts = models.JSONField(_("counts"), default=dict)
 
