@@ -163,7 +163,9 @@ def component_frame(
         default=LoyaltyTier.LOW.value,
     )
     churn = df["score"] < weights.churn_score_below
-    churn |= df["usage_trend"] <= -weights.churn_usage_drop_percent / 100
+    # A drop of exactly the threshold counts: 28 user-days against 40 is −30 %, which floats
+    # make −29.999999999999993 % (found by the floor's comparison at a million accounts).
+    churn |= df["usage_trend"].round(9) <= -weights.churn_usage_drop_percent / 100
     if weights.churn_on_detractor:
         churn |= df["nps_value"] <= DETRACTOR_MAX
     if weights.churn_on_open_complaint:

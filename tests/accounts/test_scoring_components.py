@@ -296,3 +296,27 @@ def test_a_seat_product_is_used_at_its_average_daily_level():
     assert usage["detail"]["trend_percent"] == -20  # 16 vs 20 a day
     # 0.7 × 80 + 0.3 × (50 − 10)
     assert usage["normalised"] == 68
+
+
+def test_a_usage_drop_of_exactly_the_threshold_flags_churn_risk():
+    """28 user-days in the last 30 against 40 before: −30 %, the default threshold, though
+    floats make the ratio −29.999999999999993 %."""
+    account = AccountFactory()
+    seats = PlanFactory(
+        included_usage=5, usage_unit="users", usage_measure=Product.UsageMeasure.LEVEL
+    )
+    subscription = SubscriptionFactory(account=account, product=seats, started_on=days_ago(400))
+    OrderFactory(account=account, ordered_on=days_ago(1), total=5_000_000)  # a score over 40
+    NPSResponseFactory(account=account, answered_on=days_ago(3), score=9)
+    for day in range(28):
+        UsageRecordFactory(subscription=subscription, date=days_ago(day), quantity=1)
+    for day in range(30, 60):
+        UsageRecordFactory(
+            subscription=subscription, date=days_ago(day), quantity=2 if day < 40 else 1
+        )
+
+    score = score_of(account)
+
+    assert score.components["usage"]["detail"]["trend_percent"] == -30
+    assert float(score.score) >= 40
+    assert score.churn_risk

@@ -272,7 +272,9 @@ def scores(sources: dict, w: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         ["high", "medium"],
         default="low",
     )
-    churn = (score < w["churn_score_below"]) | (trend <= -w["churn_usage_drop_percent"] / 100)
+    churn = (score < w["churn_score_below"]) | (
+        np.round(trend, 9) <= -w["churn_usage_drop_percent"] / 100
+    )
     if w["churn_on_detractor"]:
         churn |= nps_value <= DETRACTOR_MAX
     if w["churn_on_open_complaint"]:
