@@ -5,6 +5,8 @@ OfferRun, OfferChunk) each keep one; the chunks are claimed, worked and marked d
 accounts.chunks describes. Abstract: each step's tables are its own.
 """
 
+import time
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +28,10 @@ class ChunkedRun(models.Model):
     class Meta:
         abstract = True
 
+    def pending_ranges(self) -> list[tuple[int, int]]:
+        """The (lo, hi) of its chunks not done yet (related name `chunks` in each subclass)."""
+        return list(self.chunks.filter(done_at__isnull=True).values_list("lo", "hi"))
+
 
 class RunChunk(models.Model):
     """One account-id range [lo, hi] of a run (the subclass adds `run`)."""
@@ -37,3 +43,20 @@ class RunChunk(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def claim(cls, **lookup) -> "RunChunk | None":
+        """The pending chunk `lookup` finds, with its run, locked until the transaction ends;
+        None when it is done or another worker holds it (its lock is skipped, not awaited)."""
+        return (
+            cls._default_manager.select_for_update(skip_locked=True, of=("self",))
+            .select_related("run")
+            .filter(done_at__isnull=True, **lookup)
+            .first()
+        )
+
+    def finish(self, *, started: float, fields: tuple[str, ...]) -> None:
+        """Mark done, timed from `started` (perf_counter), saving `fields` the work set."""
+        self.seconds = round(time.perf_counter() - started, 3)
+        self.done_at = timezone.now()
+        self.save(update_fields=[*fields, "seconds", "done_at"])

@@ -73,27 +73,16 @@ def scoring_chunk_execute(*, as_of: datetime.date, lo: int, hi: int) -> int | No
     """Score, write and mark done the chunk lo..hi of `as_of`; None when it is already done or
     another worker holds it."""
     with transaction.atomic():
-        chunk = (
-            ScoringChunk.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("run")
-            .filter(run__as_of=as_of, lo=lo, hi=hi, done_at__isnull=True)
-            .first()
-        )
+        chunk = ScoringChunk.claim(run__as_of=as_of, lo=lo, hi=hi)
         if chunk is None:
             return None
         started = time.perf_counter()
         weights = ScoringWeights(**chunk.run.weights)
         frame = loyalty_scores_compute(lo=lo, hi=hi, as_of=as_of, weights=weights)
         chunk.accounts_scored = loyalty_scores_write(frame=frame, as_of=as_of, lo=lo, hi=hi)
-        chunk.seconds = round(time.perf_counter() - started, 3)
-        chunk.done_at = timezone.now()
-        chunk.save(update_fields=["accounts_scored", "seconds", "done_at"])
+        chunk.finish(started=started, fields=("accounts_scored",))
     logger.info("scored %s accounts %s-%s in %.2fs", as_of, lo, hi, chunk.seconds)
     return chunk.accounts_scored
-
-
-def pending_chunks(run: ScoringRun) -> list[tuple[int, int]]:
-    return list(run.chunks.filter(done_at__isnull=True).values_list("lo", "hi"))
 
 
 def scoring_run_execute(
@@ -114,7 +103,7 @@ def scoring_run_execute(
     """
     run = scoring_run_prepare(as_of=as_of, chunk_size=chunk_size, rescore=rescore)
     try:
-        pending = pending_chunks(run)
+        pending = run.pending_ranges()
         if pending and dispatch and workers_take_chunks():
             from celery import group
 
@@ -122,7 +111,7 @@ def scoring_run_execute(
 
             group(score_chunk.si(as_of.isoformat(), lo, hi) for lo, hi in pending).apply_async()
         chunks_work(
-            pending=lambda: pending_chunks(run),
+            pending=run.pending_ranges,
             execute=lambda lo, hi: scoring_chunk_execute(as_of=as_of, lo=lo, hi=hi),
         )
     except Exception as exc:

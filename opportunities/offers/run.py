@@ -75,28 +75,17 @@ def offer_chunk_execute(*, run_date: datetime.date, lo: int, hi: int) -> dict[st
     """Write and mark done the chunk lo..hi of `run_date`; its counts, or None when it is
     already done or another worker holds it."""
     with transaction.atomic():
-        chunk = (
-            OfferChunk.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("run")
-            .filter(run__run_date=run_date, lo=lo, hi=hi, done_at__isnull=True)
-            .first()
-        )
+        chunk = OfferChunk.claim(run__run_date=run_date, lo=lo, hi=hi)
         if chunk is None:
             return None
         started = time.perf_counter()
         window = OfferWindow(run_date=run_date, lo=lo, hi=hi)
         chunk.counts = offers_write(window=window, night=offer_night(chunk.run))
-        chunk.seconds = round(time.perf_counter() - started, 3)
-        chunk.done_at = timezone.now()
-        chunk.save(update_fields=["counts", "seconds", "done_at"])
+        chunk.finish(started=started, fields=("counts",))
     logger.info(
         "offers %s accounts %s-%s in %.2fs: %s", run_date, lo, hi, chunk.seconds, chunk.counts
     )
     return chunk.counts
-
-
-def pending_chunks(run: OfferRun) -> list[tuple[int, int]]:
-    return list(run.chunks.filter(done_at__isnull=True).values_list("lo", "hi"))
 
 
 def offers_generate(
@@ -111,11 +100,11 @@ def offers_generate(
     """
     run = offer_run_prepare(run_date=run_date, chunk_size=chunk_size)
     try:
-        pending = pending_chunks(run)
+        pending = run.pending_ranges()
         if pending and dispatch is not None and workers_take_chunks():
             dispatch(run_date, pending)
         chunks_work(
-            pending=lambda: pending_chunks(run),
+            pending=run.pending_ranges,
             execute=lambda lo, hi: offer_chunk_execute(run_date=run_date, lo=lo, hi=hi),
         )
     except Exception as exc:
